@@ -1,0 +1,34 @@
+# Source manifest of the Kernel module. build.ps1 stages it into out/Kernel/ with the version from
+# Directory.Build.props in place of the token below.
+@{
+    RootModule             = 'Kernel.PowerShell.dll'
+    ModuleVersion          = '{{ModuleVersion}}'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    GUID                   = '5b0d7b0e-4a8f-4f55-9d0e-3c7f6f0c2a11'
+    Author                 = 'Kernel for PowerShell contributors'
+    CompanyName            = 'Kernel for PowerShell contributors'
+    Copyright              = '(c) Kernel for PowerShell contributors. MIT License.'
+    Description            = 'Deploy and run apps on Kernel (browser infrastructure for AI agents) from PowerShell: package and deploy app folders, follow deployments, and test against a local Kernel API emulator.'
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('Kernel.Format.ps1xml')
+    CmdletsToExport        = @(
+        'Connect-Kernel'
+        'Disconnect-Kernel'
+        'Get-KernelSession'
+        'New-KernelDeployment'
+        'Get-KernelDeployment'
+        'Wait-KernelDeployment'
+        'Start-KernelEmulator'
+        'Stop-KernelEmulator'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('Kernel', 'Deploy', 'Browser', 'Agents', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ReleaseNotes = 'First slice: Connect-Kernel, New-/Get-/Wait-KernelDeployment and the local Kernel emulator.'
+        }
+    }
+}

@@ -1,0 +1,124 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the Kernel PowerShell module.
+.DESCRIPTION
+    Tasks:
+      Build  - compiles everything and stages a loadable module at out/Kernel/ (with the emulator in out/Kernel/emulator/).
+      Test   - Build, then the xunit suite, then the Pester suite in a fresh pwsh; ends with "N passed, N failed".
+      Demo   - Build, then deploys examples/page-title to a local emulator and follows it to running.
+      Clean  - removes out/ and every bin/ and obj/ folder.
+    Run through the repository's pinned PowerShell: dotnet tool restore && dotnet pwsh ./build.ps1 <Task>
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$staged = Join-Path $out 'Kernel'
+$results = Join-Path $out 'test-results'
+
+function Invoke-Native {
+    param([Parameter(Mandatory)] [string] $Command, [string[]] $Arguments = @())
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))
+    $version = $props.Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+    if (-not $version) { throw 'Directory.Build.props has no <Version>.' }
+    $version
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('build', (Join-Path $root 'Kernel.PowerShell.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
+
+    if (Test-Path $staged) { Remove-Item -Recurse -Force $staged }
+    $publish = Join-Path $out 'publish'
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/Kernel.PowerShell'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet', '-o', $publish)
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/Kernel.Emulator'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet', '-o', (Join-Path $staged 'emulator'))
+
+    # The module DLL, its dependencies (Windows PowerShell 5.1 needs System.Text.Json's closure) and the format file.
+    Get-ChildItem $publish -File | Where-Object Extension -in '.dll', '.pdb' | Copy-Item -Destination $staged
+    Copy-Item (Join-Path $root 'src/Kernel.PowerShell/Kernel.Format.ps1xml') $staged
+    $manifest = (Get-Content -Raw (Join-Path $root 'Kernel.psd1')).Replace('{{ModuleVersion}}', (Get-ModuleVersion))
+    Set-Content -Path (Join-Path $staged 'Kernel.psd1') -Value $manifest -Encoding utf8NoBOM
+    Remove-Item -Recurse -Force $publish
+    Write-Host "Staged module $(Get-ModuleVersion) at $staged"
+}
+
+function Get-PesterModulePath {
+    $project = Join-Path $root 'tools/pester/Pester.Download.csproj'
+    Invoke-Native dotnet @('restore', $project, '--nologo', '-v', 'quiet')
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $path = Join-Path $packages.Trim() 'pester/5.9.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester was restored but is not at $path" }
+    $path
+}
+
+function Invoke-UnitTests {
+    $trx = Join-Path $results 'unit.trx'
+    if (Test-Path $trx) { Remove-Item $trx }
+    & dotnet test (Join-Path $root 'tests/Unit') -c $Configuration --no-build --nologo `
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    if (-not (Test-Path $trx)) { throw "xunit wrote no results (exit code $LASTEXITCODE)" }
+    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Suite   = 'xunit'
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+    }
+}
+
+function Invoke-PesterTests {
+    $pester = Get-PesterModulePath
+    $summary = Join-Path $results 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    # A fresh process: no profile, no state from this build, as a user's CI would run it.
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') `
+        -PesterPath $pester -ModulePath (Join-Path $staged 'Kernel.psd1') -ResultDirectory $results
+    if (-not (Test-Path $summary)) { throw "Pester wrote no summary (exit code $LASTEXITCODE)" }
+    $counts = Get-Content -Raw $summary | ConvertFrom-Json
+    [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped }
+}
+
+switch ($Task) {
+    'Clean' {
+        Remove-Item -Recurse -Force $out -ErrorAction Ignore
+        Get-ChildItem $root -Directory -Recurse -Include bin, obj |
+            Where-Object { $_.FullName -notmatch '[\\/]node_modules[\\/]' } |
+            Remove-Item -Recurse -Force
+    }
+    'Build' { Invoke-Build }
+    'Demo' {
+        Invoke-Build
+        & dotnet pwsh -NoProfile -File (Join-Path $root 'examples/Deploy-Example.ps1') -ModulePath (Join-Path $staged 'Kernel.psd1')
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    }
+    'Test' {
+        Invoke-Build
+        New-Item -ItemType Directory -Force $results | Out-Null
+        $suites = @(Invoke-UnitTests; Invoke-PesterTests)
+        $suites | Format-Table -AutoSize | Out-Host
+        $passed = ($suites | Measure-Object Passed -Sum).Sum
+        $failed = ($suites | Measure-Object Failed -Sum).Sum
+        $skipped = ($suites | Measure-Object Skipped -Sum).Sum
+        $line = "$passed passed, $failed failed"
+        if ($skipped) { $line += ", $skipped skipped" }
+        Write-Host $line
+        if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+    }
+}

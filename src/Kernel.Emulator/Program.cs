@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Kernel.Emulator;
+using Kernel.Emulator.Deployments;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+var (options, hostArguments) = EmulatorOptions.Parse(args);
+var builder = WebApplication.CreateSlimBuilder(hostArguments);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+builder.Services.Configure<FormOptions>(form =>
+{
+    form.MultipartBodyLengthLimit = long.MaxValue;
+    form.ValueLengthLimit = int.MaxValue;
+});
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<DeploymentStore>();
+builder.Services.AddSingleton<BuildSimulator>();
+
+var app = builder.Build();
+app.Use(async (context, next) =>
+{
+    if (!BearerAuth.IsAuthorized(context.Request, options))
+    {
+        await KernelErrors.Result(StatusCodes.Status401Unauthorized, "unauthorized", "Invalid or missing API key").ExecuteAsync(context);
+        return;
+    }
+
+    await next(context);
+});
+DeploymentRoutes.Map(app);
+
+await app.StartAsync();
+var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+Console.WriteLine($"Kernel emulator listening on {addresses.First()}");
+Console.Out.Flush();
+
+var lifetime = app.Lifetime;
+if (options.ExitOnStdinClose)
+{
+    _ = Task.Run(async () =>
+    {
+        var buffer = new char[256];
+        while (await Console.In.ReadAsync(buffer, 0, buffer.Length) > 0)
+        {
+        }
+
+        lifetime.StopApplication();
+    });
+}
+
+if (options.ParentProcessId is { } parentId)
+{
+    _ = Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(lifetime.ApplicationStopping))
+        {
+            if (!IsAlive(parentId))
+            {
+                lifetime.StopApplication();
+                return;
+            }
+        }
+    });
+}
+
+await app.WaitForShutdownAsync();
+
+static bool IsAlive(int processId)
+{
+    try
+    {
+        using var process = Process.GetProcessById(processId);
+        return !process.HasExited;
+    }
+    catch (ArgumentException)
+    {
+        return false;
+    }
+}

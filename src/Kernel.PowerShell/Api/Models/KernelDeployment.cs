@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+
+namespace Kernel.PowerShell
+{
+    /// <summary>A Kernel deployment as the API last reported it.</summary>
+    public sealed class KernelDeployment
+    {
+        private static readonly IReadOnlyDictionary<string, string> NoEnvVars =
+            new ReadOnlyDictionary<string, string>(new Dictionary<string, string>());
+
+        internal KernelDeployment(
+            string id,
+            string status,
+            string? statusReason,
+            string region,
+            string? entrypointRelPath,
+            IReadOnlyDictionary<string, string>? envVars,
+            DateTimeOffset createdAt,
+            DateTimeOffset? updatedAt,
+            string? sourceType,
+            string? sourceChecksum,
+            string? sourceUrl,
+            string? sourceRef,
+            string? sourcePath)
+        {
+            Id = id;
+            Status = status;
+            StatusReason = statusReason;
+            Region = region;
+            EntrypointRelPath = entrypointRelPath;
+            EnvVars = envVars ?? NoEnvVars;
+            CreatedAt = createdAt;
+            UpdatedAt = updatedAt;
+            SourceType = sourceType;
+            SourceChecksum = sourceChecksum;
+            SourceUrl = sourceUrl;
+            SourceRef = sourceRef;
+            SourcePath = sourcePath;
+        }
+
+        public string Id { get; }
+
+        /// <summary>queued, in_progress, running, failed or stopped (kept as text: the API may add states).</summary>
+        public string Status { get; }
+
+        public string? StatusReason { get; }
+
+        public string Region { get; }
+
+        public string? EntrypointRelPath { get; }
+
+        /// <summary>Names of the deployment's environment variables; the API redacts their values to "".</summary>
+        public IReadOnlyDictionary<string, string> EnvVars { get; }
+
+        public DateTimeOffset CreatedAt { get; }
+
+        public DateTimeOffset? UpdatedAt { get; }
+
+        /// <summary>file or github.</summary>
+        public string? SourceType { get; }
+
+        /// <summary>Hex SHA-256 of the uploaded archive, as the server computed it.</summary>
+        public string? SourceChecksum { get; }
+
+        public string? SourceUrl { get; }
+
+        public string? SourceRef { get; }
+
+        public string? SourcePath { get; }
+
+        /// <summary>True once the deployment will not change on its own: running, failed or stopped.</summary>
+        public bool IsSettled => DeploymentStatus.IsSettled(Status);
+
+        public override string ToString() => Id;
+    }
+
+    internal static class DeploymentStatus
+    {
+        public const string Queued = "queued";
+        public const string InProgress = "in_progress";
+        public const string Running = "running";
+        public const string Failed = "failed";
+        public const string Stopped = "stopped";
+
+        public static bool IsSettled(string status) =>
+            status == Running || status == Failed || status == Stopped;
+
+        public static bool IsFailure(string status) => status == Failed || status == Stopped;
+    }
+}

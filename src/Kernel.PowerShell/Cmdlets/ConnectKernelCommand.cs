@@ -1,0 +1,99 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using Kernel.PowerShell.Session;
+
+namespace Kernel.PowerShell.Cmdlets
+{
+    /// <summary>Connect-Kernel: makes a session the default for this runspace.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "Kernel", DefaultParameterSetName = EnvironmentSet)]
+    [OutputType(typeof(KernelSession))]
+    public sealed class ConnectKernelCommand : KernelCmdlet
+    {
+        private const string ApiKeySet = "ApiKey";
+        private const string CredentialSet = "Credential";
+        private const string EnvironmentSet = "Environment";
+
+        /// <summary>The API key (Kernel dashboard: Settings, API keys).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ApiKeySet, Position = 0)]
+        [ValidateNotNull]
+        public SecureString ApiKey { get; set; } = null!;
+
+        /// <summary>A credential whose password is the API key; the user name is ignored.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential Credential { get; set; } = null!;
+
+        /// <summary>The API endpoint; defaults to KERNEL_BASE_URL, else https://api.onkernel.com.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? BaseUri { get; set; }
+
+        /// <summary>A project id, sent as X-Kernel-Project-Id; by default the key's own project.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ProjectId { get; set; }
+
+        /// <summary>Also write the new session to the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            Uri baseUri;
+            try
+            {
+                baseUri = SessionStore.ResolveBaseUri(BaseUri);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri, ex.Message, ex));
+                return;
+            }
+
+            SecureString key;
+            string source;
+            switch (ParameterSetName)
+            {
+                case ApiKeySet:
+                    key = ApiKey.Copy();
+                    source = "-ApiKey parameter";
+                    break;
+                case CredentialSet:
+                    key = Credential.Password.Copy();
+                    source = "-Credential parameter";
+                    break;
+                default:
+                    var fromEnvironment = SessionStore.ApiKeyFromEnvironment();
+                    if (fromEnvironment == null)
+                    {
+                        ThrowTerminatingError(ErrorCatalog.Create(
+                            ErrorCatalog.NoApiKey,
+                            ErrorCategory.AuthenticationError,
+                            null,
+                            $"No API key: pass -ApiKey or -Credential, or set {SessionStore.ApiKeyVariable}."));
+                        return;
+                    }
+
+                    key = fromEnvironment;
+                    source = SessionStore.ApiKeyVariable + " environment variable";
+                    break;
+            }
+
+            if (key.Length == 0)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.NoApiKey, ErrorCategory.AuthenticationError, null, "The API key is empty."));
+                return;
+            }
+
+            var session = new KernelSession(baseUri, key, source, ProjectId);
+            SessionStore.Default = session;
+            WriteVerbose($"Connected to {baseUri} with the key from the {source}{(ProjectId == null ? string.Empty : ", project " + ProjectId)}; it is now this runspace's default session.");
+            if (PassThru)
+            {
+                WriteObject(session);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using Kernel.PowerShell.Api;
+using Kernel.PowerShell.Packaging;
+
+namespace Kernel.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Every ErrorId the module writes, and how core exceptions become ErrorRecords. ErrorIds are public API:
+    /// scripts match on them (<c>$_.FullyQualifiedErrorId -like 'ApiUnauthorized,*'</c>), so never rename one.
+    /// </summary>
+    internal static class ErrorCatalog
+    {
+        public const string NotConnected = "NotConnected";
+        public const string NoApiKey = "NoApiKey";
+        public const string InvalidBaseUri = "InvalidBaseUri";
+        public const string SessionClosed = "SessionClosed";
+        public const string NotFileSystemPath = "NotFileSystemPath";
+        public const string AmbiguousPath = "AmbiguousPath";
+        public const string InvalidEnvVarName = "InvalidEnvVarName";
+        public const string DeploymentFailed = "DeploymentFailed";
+        public const string DeploymentStreamError = "DeploymentStreamError";
+        public const string DeploymentWaitTimeout = "DeploymentWaitTimeout";
+        public const string InvalidTimeout = "InvalidTimeout";
+        public const string ApiUnreachable = "ApiUnreachable";
+        public const string ApiTimeout = "ApiTimeout";
+        public const string ApiProtocolError = "ApiProtocolError";
+        public const string EmulatorNotFound = "EmulatorNotFound";
+        public const string EmulatorStartFailed = "EmulatorStartFailed";
+
+        public static ErrorRecord FromException(Exception exception, object? target)
+        {
+            switch (exception)
+            {
+                case KernelApiException api:
+                    return new ErrorRecord(api, ApiErrorId(api.StatusCode), ApiCategory(api.StatusCode), target);
+                case KernelConnectionException connection:
+                    return new ErrorRecord(connection, ApiUnreachable, ErrorCategory.ConnectionError, target);
+                case TimeoutException timeout:
+                    return new ErrorRecord(timeout, ApiTimeout, ErrorCategory.OperationTimeout, target);
+                case KernelProtocolException protocol:
+                    return new ErrorRecord(protocol, ApiProtocolError, ErrorCategory.ProtocolError, target);
+                case PackagingException packaging:
+                    return new ErrorRecord(packaging, packaging.Failure.ToString(), PackagingCategory(packaging.Failure), packaging.Target);
+                case ObjectDisposedException closed:
+                    return new ErrorRecord(new InvalidOperationException(closed.Message, closed), SessionClosed, ErrorCategory.ResourceUnavailable, target);
+                default:
+                    return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
+            }
+        }
+
+        public static ErrorRecord Create(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>
+            new ErrorRecord(new InvalidOperationException(message, inner), errorId, category, target);
+
+        internal static string ApiErrorId(HttpStatusCode status)
+        {
+            var code = (int)status;
+            return code switch
+            {
+                400 => "ApiBadRequest",
+                401 => "ApiUnauthorized",
+                403 => "ApiForbidden",
+                404 => "ApiNotFound",
+                408 => "ApiRequestTimeout",
+                409 => "ApiConflict",
+                422 => "ApiUnprocessable",
+                429 => "ApiRateLimited",
+                _ when code >= 500 => "ApiServerError",
+                _ => "ApiError",
+            };
+        }
+
+        internal static ErrorCategory ApiCategory(HttpStatusCode status)
+        {
+            var code = (int)status;
+            return code switch
+            {
+                400 => ErrorCategory.InvalidArgument,
+                401 => ErrorCategory.AuthenticationError,
+                403 => ErrorCategory.PermissionDenied,
+                404 => ErrorCategory.ObjectNotFound,
+                408 => ErrorCategory.OperationTimeout,
+                409 => ErrorCategory.ResourceExists,
+                422 => ErrorCategory.InvalidData,
+                429 => ErrorCategory.LimitsExceeded,
+                504 => ErrorCategory.OperationTimeout,
+                _ when code >= 500 => ErrorCategory.ResourceUnavailable,
+                _ => ErrorCategory.NotSpecified,
+            };
+        }
+
+        private static ErrorCategory PackagingCategory(PackagingFailure failure) => failure switch
+        {
+            PackagingFailure.PathNotFound => ErrorCategory.ObjectNotFound,
+            PackagingFailure.EntrypointNotFound => ErrorCategory.ObjectNotFound,
+            PackagingFailure.EmptyFolder => ErrorCategory.InvalidData,
+            PackagingFailure.FileUnreadable => ErrorCategory.ReadError,
+            _ => ErrorCategory.InvalidArgument,
+        };
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Kernel.PowerShell.Diagnostics;
+
+namespace Kernel.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Base of every cmdlet: Ctrl+C cancels a token that reaches every request, copy and delay, and
+    /// <see cref="Run{T}"/> is the one place where async work meets the pipeline thread.
+    /// </summary>
+    public abstract class KernelCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>
+        /// Runs <paramref name="operation"/> off the pipeline thread while this thread writes what it reports
+        /// (verbose, debug, warnings, logs, throttled progress). Returns its result or rethrows its exception;
+        /// after Ctrl+C it ends the pipeline.
+        /// </summary>
+        internal T Run<T>(string activity, Func<IOperationObserver, CancellationToken, Task<T>> operation)
+        {
+            using var pump = new PipelinePump(this, activity);
+            var task = Task.Run(() => operation(pump, _stopping.Token), _stopping.Token);
+            try
+            {
+                pump.DrainUntil(task);
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                pump.CompleteProgress();
+            }
+        }
+
+        /// <summary>Writes a non-terminating error for an exception from the core.</summary>
+        internal void WriteFailure(Exception exception, object? target) =>
+            WriteError(ErrorCatalog.FromException(exception, target));
+
+        /// <summary>Stops the cmdlet with a terminating error for an exception from the core.</summary>
+        internal void ThrowFailure(Exception exception, object? target) =>
+            ThrowTerminatingError(ErrorCatalog.FromException(exception, target));
+    }
+}

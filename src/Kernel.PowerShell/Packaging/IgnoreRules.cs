@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace Kernel.PowerShell.Packaging
+{
+    /// <summary>
+    /// The ignore files in effect for one folder of the walk: those of every folder from the app root down,
+    /// the deepest last. As in git, the last pattern that matches decides; <c>.ignore</c> is read after
+    /// <c>.gitignore</c> in the same folder, so it wins over it.
+    /// </summary>
+    internal sealed class IgnoreRules
+    {
+        internal static readonly string[] FileNames = { ".gitignore", ".ignore" };
+
+        public static readonly IgnoreRules None = new IgnoreRules(null, string.Empty, Array.Empty<IgnorePattern>());
+
+        private readonly IgnoreRules? _parent;
+        private readonly string _folder;
+        private readonly IReadOnlyList<IgnorePattern> _patterns;
+
+        private IgnoreRules(IgnoreRules? parent, string folder, IReadOnlyList<IgnorePattern> patterns)
+        {
+            _parent = parent;
+            _folder = folder;
+            _patterns = patterns;
+        }
+
+        /// <summary>
+        /// The rules for <paramref name="folderRelativePath"/> ('' for the root): these rules plus the folder's own
+        /// ignore files, and at the root the submodule paths of <c>.gitmodules</c>.
+        /// </summary>
+        public IgnoreRules ForFolder(string folderFullPath, string folderRelativePath)
+        {
+            var patterns = new List<IgnorePattern>();
+            if (folderRelativePath.Length == 0)
+            {
+                patterns.AddRange(ReadSubmodulePaths(Path.Combine(folderFullPath, ".gitmodules")));
+            }
+
+            foreach (var name in FileNames)
+            {
+                var file = Path.Combine(folderFullPath, name);
+                if (!File.Exists(file))
+                {
+                    continue;
+                }
+
+                var source = folderRelativePath.Length == 0 ? name : folderRelativePath + "/" + name;
+                foreach (var line in File.ReadAllLines(file))
+                {
+                    var pattern = IgnorePattern.Parse(line, source);
+                    if (pattern != null)
+                    {
+                        patterns.Add(pattern);
+                    }
+                }
+            }
+
+            return patterns.Count == 0 ? this : new IgnoreRules(this, folderRelativePath, patterns);
+        }
+
+        /// <summary>The pattern that excludes the path, or null when it is kept.</summary>
+        public IgnorePattern? Excluder(string relativePath, bool isDirectory)
+        {
+            for (var rules = this; rules != null; rules = rules._parent)
+            {
+                var local = rules._folder.Length == 0 ? relativePath : relativePath.Substring(rules._folder.Length + 1);
+                for (var i = rules._patterns.Count - 1; i >= 0; i--)
+                {
+                    var pattern = rules._patterns[i];
+                    if (pattern.IsMatch(local, isDirectory))
+                    {
+                        return pattern.Negated ? null : pattern;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static IEnumerable<IgnorePattern> ReadSubmodulePaths(string gitmodules)
+        {
+            if (!File.Exists(gitmodules))
+            {
+                return Array.Empty<IgnorePattern>();
+            }
+
+            return File.ReadAllLines(gitmodules)
+                .Select(line => line.Trim())
+                .Where(line => line.StartsWith("path", StringComparison.Ordinal) && line.IndexOf('=') > 0)
+                .Select(line => line.Substring(line.IndexOf('=') + 1).Trim().Trim('/'))
+                .Where(path => path.Length > 0)
+                .Select(path => IgnorePattern.Parse("/" + path + "/", ".gitmodules")!);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Security;
+using System.Threading;
+using Kernel.PowerShell.Api;
+
+namespace Kernel.PowerShell
+{
+    /// <summary>
+    /// A connection to one Kernel endpoint with one API key. Safe to print, pass around and share between
+    /// runspaces (<c>$using:session</c>): it shows where the key came from, never the key.
+    /// </summary>
+    public sealed class KernelSession : IDisposable
+    {
+        private static int s_lastId;
+        private readonly KernelApiClient _client;
+        private int _closed;
+
+        internal KernelSession(Uri baseUri, SecureString apiKey, string apiKeySource, string? projectId)
+        {
+            Id = Interlocked.Increment(ref s_lastId);
+            BaseUri = baseUri;
+            ApiKeySource = apiKeySource;
+            ProjectId = projectId;
+            ConnectedAt = DateTimeOffset.Now;
+            apiKey.MakeReadOnly();
+            _client = new KernelApiClient(baseUri, apiKey, projectId);
+        }
+
+        /// <summary>A number unique in this process, to tell sessions apart.</summary>
+        public int Id { get; }
+
+        public Uri BaseUri { get; }
+
+        /// <summary>Sent as X-Kernel-Project-Id; empty means the key's default project.</summary>
+        public string? ProjectId { get; }
+
+        /// <summary>Where the API key came from, e.g. "-ApiKey parameter" or "KERNEL_API_KEY environment variable".</summary>
+        public string ApiKeySource { get; }
+
+        public DateTimeOffset ConnectedAt { get; }
+
+        public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+        internal KernelApiClient Client => IsClosed
+            ? throw new ObjectDisposedException(nameof(KernelSession), $"Kernel session {Id} to {BaseUri} was disconnected; run Connect-Kernel again.")
+            : _client;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0)
+            {
+                _client.Dispose();
+            }
+        }
+
+        public override string ToString() => $"Kernel session {Id} to {BaseUri}";
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Security;
+
+namespace Kernel.PowerShell.Session
+{
+    /// <summary>The runspace's default session, set by Connect-Kernel, and how a session is made from settings.</summary>
+    internal static class SessionStore
+    {
+        public const string ApiKeyVariable = "KERNEL_API_KEY";
+        public const string BaseUrlVariable = "KERNEL_BASE_URL";
+        public static readonly Uri DefaultBaseUri = new Uri("https://api.onkernel.com/");
+
+        private static readonly RunspaceState<Slot> Slots = new RunspaceState<Slot>();
+
+        public static KernelSession? Default
+        {
+            get => Slots.Current.Session;
+            set => Slots.Current.Session = value;
+        }
+
+        /// <summary>The base URI to use when none is given: KERNEL_BASE_URL, else the public API.</summary>
+        public static Uri ResolveBaseUri(Uri? given)
+        {
+            if (given != null)
+            {
+                return Normalize(given, "-BaseUri");
+            }
+
+            var fromEnvironment = Environment.GetEnvironmentVariable(BaseUrlVariable);
+            if (string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                return DefaultBaseUri;
+            }
+
+            if (!Uri.TryCreate(fromEnvironment.Trim(), UriKind.Absolute, out var uri))
+            {
+                throw new ArgumentException($"{BaseUrlVariable} is not an absolute URI: '{fromEnvironment}'.");
+            }
+
+            return Normalize(uri, BaseUrlVariable);
+        }
+
+        /// <summary>The key in KERNEL_API_KEY as a SecureString, or null when it is not set.</summary>
+        public static SecureString? ApiKeyFromEnvironment()
+        {
+            var value = Environment.GetEnvironmentVariable(ApiKeyVariable);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return null;
+            }
+
+            var key = new SecureString();
+            foreach (var c in value.Trim())
+            {
+                key.AppendChar(c);
+            }
+
+            return key;
+        }
+
+        private static Uri Normalize(Uri uri, string source)
+        {
+            if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ArgumentException($"{source} must be an absolute http or https URI, not '{uri}'.");
+            }
+
+            // Relative request paths are resolved against it, so it must end with '/'.
+            var text = uri.GetLeftPart(UriPartial.Path);
+            return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+        }
+
+        private sealed class Slot
+        {
+            public KernelSession? Session { get; set; }
+        }
+    }
+}

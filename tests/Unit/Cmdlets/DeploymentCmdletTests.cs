@@ -1,0 +1,168 @@
+using System.Management.Automation;
+using Kernel.PowerShell.Tests.Support;
+
+namespace Kernel.PowerShell.Tests.Cmdlets;
+
+/// <summary>New-, Get- and Wait-KernelDeployment against the emulator over real HTTP.</summary>
+public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDisposable
+{
+    private readonly EmulatorFixture _emulator;
+    private readonly PowerShellSession _shell = new();
+
+    public DeploymentCmdletTests(EmulatorFixture emulator)
+    {
+        _emulator = emulator;
+        _shell.Connect(emulator.BaseUri, emulator.ApiKey);
+    }
+
+    public void Dispose() => _shell.Dispose();
+
+    [Fact]
+    public void The_example_app_deploys_through_the_pipeline_to_running()
+    {
+        var result = _shell.Run(
+            "param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py | Wait-KernelDeployment",
+            ("path", RepositoryPaths.Example("page-title"))).ThrowOnError();
+
+        var deployment = result.Single<KernelDeployment>();
+        Assert.Equal("running", deployment.Status);
+        Assert.Equal("main.py", deployment.EntrypointRelPath);
+        Assert.Equal(64, deployment.SourceChecksum?.Length);
+    }
+
+    [Fact]
+    public void New_returns_the_created_deployment_before_it_runs()
+    {
+        var deployment = _shell.Run(
+            "param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py",
+            ("path", RepositoryPaths.Example("page-title"))).ThrowOnError().Single<KernelDeployment>();
+
+        Assert.Equal("queued", deployment.Status);
+        Assert.Equal("file", deployment.SourceType);
+    }
+
+    [Fact]
+    public void Wait_writes_build_logs_and_the_app_summary_to_the_information_stream_only()
+    {
+        var result = _shell.Run(
+            "param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py | Wait-KernelDeployment",
+            ("path", RepositoryPaths.Example("page-title"))).ThrowOnError();
+
+        Assert.Single(result.Output);
+        var logs = result.Information.Where(i => i.Tags.Contains("KernelLog")).Select(i => Assert.IsType<KernelLogEntry>(i.MessageData).Message).ToList();
+        Assert.Contains("Building main.py", logs);
+        Assert.Contains(result.Information, i => i.MessageData is string s && s == "App 'page-title' deployed (version latest); actions: get-page-title, health.");
+    }
+
+    [Fact]
+    public void Env_var_names_are_sent_and_their_values_come_back_redacted()
+    {
+        var deployment = _shell.Run(
+            "param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -EnvVars @{ GREETING = 'hello'; API_TOKEN = 's3cr3t' }",
+            ("path", RepositoryPaths.Example("page-title"))).ThrowOnError().Single<KernelDeployment>();
+
+        Assert.Equal(["API_TOKEN", "GREETING"], deployment.EnvVars.Keys.Order());
+        Assert.All(deployment.EnvVars.Values, v => Assert.Equal(string.Empty, v));
+    }
+
+    [Fact]
+    public void Get_Item_output_binds_to_LiteralPath()
+    {
+        var deployment = _shell.Run(
+            "param($path) Get-Item -LiteralPath $path | New-KernelDeployment -EntrypointRelPath main.py",
+            ("path", RepositoryPaths.Example("page-title"))).ThrowOnError().Single<KernelDeployment>();
+
+        Assert.Equal("main.py", deployment.EntrypointRelPath);
+    }
+
+    [Fact]
+    public void Get_returns_the_current_state_and_takes_deployments_from_the_pipeline()
+    {
+        var result = _shell.Run(
+            "param($path) $d = New-KernelDeployment -Path $path -EntrypointRelPath main.py | Wait-KernelDeployment; $d | Get-KernelDeployment",
+            ("path", RepositoryPaths.Example("page-title"))).ThrowOnError();
+
+        Assert.Equal("running", result.Single<KernelDeployment>().Status);
+    }
+
+    [Fact]
+    public void Get_of_an_unknown_id_is_a_not_found_error_naming_the_id()
+    {
+        var result = _shell.Run("Get-KernelDeployment -Id nosuchdeployment");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("ApiNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("nosuchdeployment", error.TargetObject);
+    }
+
+    [Fact]
+    public void A_deployment_that_fails_gives_an_error_record_with_the_reason_and_the_deployment()
+    {
+        using var app = new TempFolder().With("main.py", "print('no app declared here')\n");
+
+        var result = _shell.Run(
+            "param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py | Wait-KernelDeployment",
+            ("path", app.Path));
+
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("DeploymentFailed,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidResult, error.CategoryInfo.Category);
+        Assert.Contains("No Kernel app found in 'main.py'", error.Exception.Message);
+        var deployment = Assert.IsType<KernelDeployment>(error.TargetObject);
+        Assert.Equal("failed", deployment.Status);
+        Assert.Contains("error: No Kernel app found", error.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void A_wrong_key_gives_a_one_line_authentication_error()
+    {
+        using var other = new PowerShellSession();
+        other.Run("param($uri) Connect-Kernel -BaseUri $uri -ApiKey (ConvertTo-SecureString 'sk_wrong' -AsPlainText -Force)", ("uri", _emulator.BaseUri)).ThrowOnError();
+
+        var result = other.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py", ("path", RepositoryPaths.Example("page-title")));
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("ApiUnauthorized,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+        Assert.Equal("Kernel API error 401 (Unauthorized): unauthorized: Invalid or missing API key", error.Exception.Message);
+    }
+
+    [Fact]
+    public void The_api_key_never_appears_in_verbose_debug_or_error_output()
+    {
+        using var app = new TempFolder().With("main.py", "print('no app')\n");
+
+        var result = _shell.Run(
+            """
+            param($example, $failing)
+            $DebugPreference = 'Continue'
+            New-KernelDeployment -Path $example -EntrypointRelPath main.py -EnvVars @{ SECRET = 'v4lue' } -Verbose -Debug | Wait-KernelDeployment -Verbose -Debug
+            New-KernelDeployment -Path $failing -EntrypointRelPath main.py -Verbose -Debug | Wait-KernelDeployment -Verbose -Debug
+            Get-KernelSession | Format-List * | Out-String
+            """,
+            ("example", RepositoryPaths.Example("page-title")),
+            ("failing", app.Path));
+
+        Assert.NotEmpty(result.Debug);
+        Assert.Contains(result.Debug, d => d.Contains("Authorization: REDACTED"));
+        Assert.DoesNotContain(_emulator.ApiKeyText, result.AllText);
+        Assert.DoesNotContain("v4lue", result.AllText);
+    }
+
+    [Fact]
+    public void Verbose_reports_what_was_packaged_and_what_was_left_out()
+    {
+        using var app = new TempFolder()
+            .With(".gitignore", "node_modules/\n")
+            .With("main.py", "import kernel\napp = kernel.App(\"verbose-app\")\n")
+            .With("node_modules/pkg/index.js");
+
+        var result = _shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Verbose", ("path", app.Path)).ThrowOnError();
+
+        Assert.Contains(result.Verbose, v => v.Contains("node_modules/ ('node_modules/' in .gitignore)"));
+        Assert.Contains(result.Verbose, v => v.StartsWith("Packaged 2 files"));
+        Assert.Contains(result.Verbose, v => v.Contains("env_vars") == false && v.StartsWith("Uploading"));
+    }
+}

@@ -1,0 +1,69 @@
+using System.IO.Compression;
+using Kernel.PowerShell.Diagnostics;
+using Kernel.PowerShell.Packaging;
+using Kernel.PowerShell.Tests.Support;
+
+namespace Kernel.PowerShell.Tests.Packaging;
+
+/// <summary>The ZIP a deploy uploads.</summary>
+public class AppArchiveTests
+{
+    [Fact]
+    public async Task Entries_are_relative_slash_paths_with_a_folder_entry_per_folder()
+    {
+        using var app = new TempFolder().With("main.py", "print('hi')").With("src/lib/util.py").With(".env", "A=1");
+
+        using var archive = await AppArchive.CreateAsync(AppFolder.Scan(app.Path, CancellationToken.None), NullObserver.Instance, CancellationToken.None);
+        using var zip = ZipFile.OpenRead(archive.Path);
+
+        Assert.Equal([".env", "main.py", "src/", "src/lib/", "src/lib/util.py"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        using var reader = new StreamReader(zip.GetEntry("main.py")!.Open());
+        Assert.Equal("print('hi')", reader.ReadToEnd());
+    }
+
+    [Fact]
+    public async Task The_temporary_archive_is_deleted_when_disposed()
+    {
+        using var app = new TempFolder().With("main.py");
+        var archive = await AppArchive.CreateAsync(AppFolder.Scan(app.Path, CancellationToken.None), NullObserver.Instance, CancellationToken.None);
+        Assert.True(File.Exists(archive.Path));
+
+        archive.Dispose();
+
+        Assert.False(File.Exists(archive.Path));
+    }
+
+    [Fact]
+    public async Task A_cancelled_archive_leaves_no_temporary_file()
+    {
+        using var app = new TempFolder();
+        for (var i = 0; i < 50; i++)
+        {
+            app.With($"file{i}.txt", new string('x', 100_000));
+        }
+
+        var before = Directory.GetFiles(Path.GetTempPath(), "kernel-*.zip").ToHashSet();
+        using var cancel = new CancellationTokenSource();
+        var observer = new CancelOnFirstProgress(cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            AppArchive.CreateAsync(AppFolder.Scan(app.Path, CancellationToken.None), observer, cancel.Token));
+
+        Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath(), "kernel-*.zip"), f => !before.Contains(f));
+    }
+
+    private sealed class CancelOnFirstProgress(CancellationTokenSource cancel) : IOperationObserver
+    {
+        public void Verbose(string message) { }
+
+        public void Debug(string message) { }
+
+        public void Warning(string message) { }
+
+        public void Log(KernelLogEntry entry) { }
+
+        public void Information(string message) { }
+
+        public void Progress(OperationProgress progress) => cancel.Cancel();
+    }
+}
