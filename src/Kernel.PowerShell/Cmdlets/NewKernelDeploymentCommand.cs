@@ -99,6 +99,7 @@ namespace Kernel.PowerShell.Cmdlets
 
             ReportExclusions(app);
             var target = $"{folder} ({app.Files.Count} files, {Bytes.Format(app.TotalBytes)}; entrypoint {entrypoint}, version {Version})";
+            WriteVerbose("To upload: " + target + ".");
             if (!ShouldProcess(target, $"Deploy to {client.BaseUri}"))
             {
                 return;
