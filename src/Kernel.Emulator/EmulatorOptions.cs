@@ -10,11 +10,17 @@ public sealed class EmulatorOptions
     /// <summary>Bearer tokens accepted. Empty means any non-empty token is accepted.</summary>
     public HashSet<string> ApiKeys { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Time between two steps of a deployment (queued → in_progress → running).</summary>
+    /// <summary>Project ids that exist. Empty means any X-Kernel-Project-Id names a project.</summary>
+    public HashSet<string> ProjectIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Time between two steps of a deployment or invocation (queued → in_progress → running). Changeable at run time.</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Interval of sse_heartbeat events on open streams.</summary>
+    /// <summary>Interval of sse_heartbeat events on open streams. Changeable at run time.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Faults given on the command line (--fault JSON), as for POST /_emulator/faults.</summary>
+    public List<string> Faults { get; } = [];
 
     /// <summary>End when this process is gone (the PowerShell that started the emulator).</summary>
     public int? ParentProcessId { get; set; }
@@ -40,6 +46,12 @@ public sealed class EmulatorOptions
                     break;
                 case "--heartbeat-ms":
                     options.HeartbeatInterval = TimeSpan.FromMilliseconds(int.Parse(Value(), CultureInfo.InvariantCulture));
+                    break;
+                case "--project-id":
+                    options.ProjectIds.Add(Value());
+                    break;
+                case "--fault":
+                    options.Faults.Add(Value());
                     break;
                 case "--parent-pid":
                     options.ParentProcessId = int.Parse(Value(), CultureInfo.InvariantCulture);

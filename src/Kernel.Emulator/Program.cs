@@ -1,6 +1,11 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Kernel.Emulator;
+using Kernel.Emulator.Apps;
+using Kernel.Emulator.Control;
 using Kernel.Emulator.Deployments;
+using Kernel.Emulator.Invocations;
+using Kernel.Emulator.Store;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,21 +21,66 @@ builder.Services.Configure<FormOptions>(form =>
 });
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<DeploymentStore>();
-builder.Services.AddSingleton<BuildSimulator>();
+builder.Services.AddSingleton<World>();
+builder.Services.AddSingleton<Journal>();
+builder.Services.AddSingleton<FaultInjection>();
+builder.Services.AddSingleton<DeploymentLifecycle>();
+builder.Services.AddSingleton<InvocationLifecycle>();
 
 var app = builder.Build();
+var faults = app.Services.GetRequiredService<FaultInjection>();
+foreach (var fault in options.Faults)
+{
+    faults.Add(JsonSerializer.Deserialize<FaultRule>(fault, FaultInjection.JsonOptions) ?? throw new ArgumentException("--fault needs a JSON fault rule"));
+}
+
+var journal = app.Services.GetRequiredService<Journal>();
+var clock = app.Services.GetRequiredService<TimeProvider>();
 app.Use(async (context, next) =>
 {
+    if (AdminRoutes.IsAdmin(context.Request))
+    {
+        await next(context);
+        return;
+    }
+
+    var at = clock.GetUtcNow().UtcDateTime;
+    try
+    {
+        await faults.InvokeAsync(context, () => next(context));
+    }
+    finally
+    {
+        journal.Record(context, at);
+    }
+});
+app.Use(async (context, next) =>
+{
+    if (AdminRoutes.IsAdmin(context.Request))
+    {
+        await next(context);
+        return;
+    }
+
     if (!BearerAuth.IsAuthorized(context.Request, options))
     {
         await KernelErrors.Result(StatusCodes.Status401Unauthorized, "unauthorized", "Invalid or missing API key").ExecuteAsync(context);
         return;
     }
 
+    if (!ProjectScope.TryResolve(context, options))
+    {
+        await KernelErrors.NotFound("project").ExecuteAsync(context);
+        return;
+    }
+
     await next(context);
 });
 DeploymentRoutes.Map(app);
+AppRoutes.Map(app);
+InvocationRoutes.Map(app);
+AdminRoutes.Map(app);
+app.MapFallback((HttpContext context) => KernelErrors.NotFound($"route {context.Request.Method} {context.Request.Path}"));
 
 await app.StartAsync();
 var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

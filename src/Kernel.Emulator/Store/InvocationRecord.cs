@@ -1,0 +1,60 @@
+using Kernel.Emulator.Streaming;
+
+namespace Kernel.Emulator.Store;
+
+/// <summary>The Invocation object of kernel-api.md §8.</summary>
+public sealed record InvocationView(
+    string Id,
+    string AppName,
+    string Version,
+    string ActionName,
+    string? Payload,
+    string? Output,
+    DateTime StartedAt,
+    DateTime? FinishedAt,
+    string Status,
+    string? StatusReason);
+
+/// <summary>A browser session an invocation holds while it runs (the shape of kernel-api.md §8, trimmed).</summary>
+public sealed record BrowserView(
+    string SessionId,
+    string CdpWsUrl,
+    string WebdriverWsUrl,
+    DateTime CreatedAt,
+    bool Headless,
+    bool Stealth,
+    int TimeoutSeconds,
+    string Region);
+
+/// <summary>An invocation and its events. Mutable state changes only under <see cref="World.Gate"/>.</summary>
+public sealed class InvocationRecord(string id, string project, DeploymentRecord deployment, string actionName, string? payload, DateTime startedAt)
+{
+    public string Id { get; } = id;
+
+    public string Project { get; } = project;
+
+    public DeploymentRecord Deployment { get; } = deployment;
+
+    public string ActionName { get; } = actionName;
+
+    public string? Payload { get; } = payload;
+
+    public DateTime StartedAt { get; } = startedAt;
+
+    public string Status { get; set; } = "queued";
+
+    public string? StatusReason { get; set; }
+
+    public string? Output { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    public List<BrowserView> Browsers { get; } = [];
+
+    public EventStream Events { get; } = new();
+
+    public bool IsFinished => Status is "succeeded" or "failed";
+
+    public InvocationView View() => new(
+        Id, Deployment.AppName!, Deployment.Version, ActionName, Payload, Output, StartedAt, FinishedAt, Status, StatusReason);
+}

@@ -1,0 +1,122 @@
+using System.Threading.Channels;
+using Kernel.Emulator.Control;
+
+namespace Kernel.Emulator.Streaming;
+
+/// <summary>
+/// Writes an event stream the way the Kernel SDKs read it (kernel-api.md §5): one <c>data:</c> JSON line per
+/// event, keep-alives as sse_heartbeat data events (never comments), and the stream closed at the end.
+/// A fault may cut the stream or garble an event after a number of events.
+/// </summary>
+public static class ServerSentEvents
+{
+    public static async Task StreamAsync(HttpContext context, EventStream stream, DateTime? since, TimeSpan heartbeat, TimeProvider clock)
+    {
+        var (past, live) = stream.Follow(since);
+        try
+        {
+            await WriteStreamAsync(context, past, live, heartbeat, clock);
+        }
+        finally
+        {
+            if (live is not null)
+            {
+                stream.Unfollow(live);
+            }
+        }
+    }
+
+    private static async Task WriteStreamAsync(HttpContext context, IReadOnlyList<StreamEvent> past, ChannelReader<StreamEvent>? live, TimeSpan heartbeat, TimeProvider clock)
+    {
+        var response = context.Response;
+        var aborted = context.RequestAborted;
+        var fault = FaultInjection.StreamFault(context);
+        var written = 0;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-SSE-Content-Type"] = "application/json";
+        await response.StartAsync(aborted);
+
+        async Task<bool> Write(string data)
+        {
+            if (fault is not null && written == fault.AfterEvents)
+            {
+                if (fault.Kind == FaultKind.MalformedJson)
+                {
+                    await WriteAsync(response, data[..(data.Length / 2)], aborted);
+                    fault = null;
+                }
+                else
+                {
+                    await response.Body.FlushAsync(aborted);
+                    context.Abort();
+                    return false;
+                }
+            }
+
+            await WriteAsync(response, data, aborted);
+            written++;
+            return true;
+        }
+
+        try
+        {
+            foreach (var e in past)
+            {
+                if (!await Write(e.Data))
+                {
+                    return;
+                }
+            }
+
+            if (live is null)
+            {
+                return;
+            }
+
+            while (true)
+            {
+                using var beat = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                beat.CancelAfter(heartbeat);
+                bool more;
+                try
+                {
+                    more = await live.WaitToReadAsync(beat.Token);
+                }
+                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                {
+                    if (!await Write(KernelJson.Serialize(new { @event = "sse_heartbeat", timestamp = clock.GetUtcNow().UtcDateTime })))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (!more)
+                {
+                    return;
+                }
+
+                while (live.TryRead(out var e))
+                {
+                    if (!await Write(e.Data))
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+    }
+
+    private static async Task WriteAsync(HttpResponse response, string data, CancellationToken cancellationToken)
+    {
+        await response.WriteAsync("data: " + data + "\n\n", cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+}
