@@ -35,6 +35,18 @@ foreach (var fault in options.Faults)
 }
 
 var journal = app.Services.GetRequiredService<Journal>();
+app.Use(async (context, next) =>
+{
+    try
+    {
+        await next(context);
+    }
+    catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)
+    {
+        app.Logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        await KernelErrors.Result(StatusCodes.Status500InternalServerError, "internal_error", "emulator error: " + ex.Message).ExecuteAsync(context);
+    }
+});
 var clock = app.Services.GetRequiredService<TimeProvider>();
 app.Use(async (context, next) =>
 {

@@ -15,7 +15,7 @@ public sealed record ArchiveInspection(int FileCount, DeclaredApp? App, string? 
         {
             archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException)
         {
             return new ArchiveInspection(0, null, "The uploaded file is not a valid ZIP archive.", []);
         }

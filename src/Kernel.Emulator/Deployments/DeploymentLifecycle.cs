@@ -33,15 +33,19 @@ public sealed class DeploymentLifecycle(World world, EmulatorOptions options, Ti
     {
         lock (world.Gate)
         {
+            var now = Now;
             deployment.Status = status;
             deployment.StatusReason = reason;
-            deployment.UpdatedAt = Now;
-            deployment.Events.Publish(Now, new { @event = "deployment_state", timestamp = Now, deployment = deployment.View() }, status is "failed" or "stopped");
+            deployment.UpdatedAt = now;
+            deployment.Events.Publish(now, new { @event = "deployment_state", timestamp = now, deployment = deployment.View() }, status is "failed" or "stopped");
         }
     }
 
-    private void Log(DeploymentRecord deployment, string message) =>
-        deployment.Events.Publish(Now, new { @event = "log", timestamp = Now, message = message + "\n" });
+    private void Log(DeploymentRecord deployment, string message)
+    {
+        var now = Now;
+        deployment.Events.Publish(now, new { @event = "log", timestamp = now, message = message + "\n" });
+    }
 
     private async Task RunAsync(DeploymentRecord deployment, ArchiveInspection inspection, long archiveBytes)
     {
@@ -77,10 +81,11 @@ public sealed class DeploymentLifecycle(World world, EmulatorOptions options, Ti
 
         var app = inspection.App!;
         Log(deployment, $"Starting app '{app.Name}' with {app.Actions.Count} action(s)");
-        deployment.Events.Publish(Now, new
+        var summaryTime = Now;
+        deployment.Events.Publish(summaryTime, new
         {
             @event = "app_version_summary",
-            timestamp = Now,
+            timestamp = summaryTime,
             id = World.AppVersionId(deployment.Project, app.Name, deployment.Version),
             app_name = app.Name,
             version = deployment.Version,

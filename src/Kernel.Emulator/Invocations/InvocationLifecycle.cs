@@ -95,9 +95,15 @@ public sealed class InvocationLifecycle(World world, EmulatorOptions options, Ti
         return output.ToJsonString(new JsonSerializerOptions { Encoder = KernelJson.Options.Encoder });
     }
 
-    private void Log(InvocationRecord invocation, string message) =>
-        invocation.Events.Publish(Now, new { @event = "log", timestamp = Now, message = message + "\n" });
+    private void Log(InvocationRecord invocation, string message)
+    {
+        var now = Now;
+        invocation.Events.Publish(now, new { @event = "log", timestamp = now, message = message + "\n" });
+    }
 
-    private void Publish(InvocationRecord invocation) =>
-        invocation.Events.Publish(Now, new { @event = "invocation_state", timestamp = Now, invocation = invocation.View() }, invocation.IsFinished);
+    private void Publish(InvocationRecord invocation)
+    {
+        var now = Now;
+        invocation.Events.Publish(now, new { @event = "invocation_state", timestamp = now, invocation = invocation.View() }, invocation.IsFinished);
+    }
 }

@@ -37,6 +37,7 @@ public static class ServerSentEvents
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-SSE-Content-Type"] = "application/json";
         await response.StartAsync(aborted);
+        await response.Body.FlushAsync(aborted);
 
         async Task<bool> Write(string data)
         {
