@@ -14,9 +14,12 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 $env:KERNEL_TEST_MODULE = (Resolve-Path $ModulePath).Path
+# Users write `Import-Module Kernel`: put the staged module where PowerShell looks for modules.
+$env:PSModulePath = (Split-Path (Split-Path $env:KERNEL_TEST_MODULE)) + [IO.Path]::PathSeparator + $env:PSModulePath
 
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = $PSScriptRoot
+# The suite, and the examples users copy (they must keep working).
+$configuration.Run.Path = @($PSScriptRoot, (Join-Path $PSScriptRoot '../../examples'))
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.TestResult.Enabled = $true

@@ -28,3 +28,12 @@ Describe 'The staged module' {
         (Get-Command $Command).OutputType.Name | Should -Contain $Type
     }
 }
+
+Describe 'The README' {
+    It 'shows the example Pester suite exactly as the test run executes it' {
+        $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
+        $example = (Get-Content -Raw (Join-Path $PSScriptRoot '../../examples/page-title.Tests.ps1')).TrimEnd()
+        $block = "``````powershell`n" + $example.Replace("`r`n", "`n") + "`n``````"
+        $readme.Replace("`r`n", "`n").Contains($block) | Should -BeTrue -Because "README.md must quote examples/page-title.Tests.ps1 verbatim"
+    }
+}

@@ -28,6 +28,11 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public SecureString? ApiKey { get; set; }
 
+        /// <summary>The project ids the emulator knows; requests naming another project get 404. By default any id is a project.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? ProjectId { get; set; }
+
         /// <summary>How long each deployment step takes (queued, building, starting): a TimeSpan or seconds.</summary>
         [Parameter]
         [TimeSpanArgument]
@@ -51,6 +56,12 @@ namespace Kernel.PowerShell.Cmdlets
 
                 arguments.Add("--step-delay-ms");
                 arguments.Add(((long)StepDelay.Value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            }
+
+            foreach (var project in ProjectId ?? Array.Empty<string>())
+            {
+                arguments.Add("--project-id");
+                arguments.Add(project);
             }
 
             try
