@@ -19,6 +19,13 @@
         'New-KernelDeployment'
         'Get-KernelDeployment'
         'Wait-KernelDeployment'
+        'Get-KernelDeploymentLog'
+        'Remove-KernelDeployment'
+        'Get-KernelApp'
+        'Invoke-KernelAction'
+        'Get-KernelInvocation'
+        'Wait-KernelInvocation'
+        'Stop-KernelInvocation'
         'Start-KernelEmulator'
         'Stop-KernelEmulator'
     )
@@ -28,7 +35,7 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('Kernel', 'Deploy', 'Browser', 'Agents', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'First slice: Connect-Kernel, New-/Get-/Wait-KernelDeployment and the local Kernel emulator.'
+            ReleaseNotes = 'Deployments (folder, ZIP or GitHub; follow, logs, remove), apps, invocations, sessions and the local Kernel emulator.'
         }
     }
 }

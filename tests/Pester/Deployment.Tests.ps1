@@ -40,8 +40,8 @@ Describe 'Deployments against the emulator' {
 
         It 'shows a deployment as a table with its id and status' {
             $table = New-KernelDeployment -Path $example -EntrypointRelPath main.py | Wait-KernelDeployment | Format-Table | Out-String
-            $table | Should -Match 'Id\s+Status\s+Entrypoint\s+Created'
-            $table | Should -Match '\s+running\s+main\.py'
+            $table | Should -Match 'Id\s+Status\s+App\s+Entrypoint\s+Created'
+            $table | Should -Match '\s+running\s+page-title latest\s+main\.py'
         }
 
         It 'gets a deployment by id' {
@@ -74,7 +74,7 @@ Describe 'Deployments against the emulator' {
             $silent = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, 0)
             $silent.Start()
             $silentUri = "http://127.0.0.1:$($silent.LocalEndpoint.Port)/"
-            $silentSession = Connect-Kernel -BaseUri $silentUri -ApiKey (ConvertTo-SecureString 'sk_unused' -AsPlainText -Force) -PassThru
+            $silentSession = Connect-Kernel -BaseUri $silentUri -ApiKey (ConvertTo-SecureString 'sk_unused' -AsPlainText -Force) -PassThru -SkipVerify
         }
 
         AfterAll {
@@ -93,7 +93,7 @@ Describe 'Deployments against the emulator' {
         }
 
         It 'gives a one-line error for a wrong API key' {
-            $wrong = Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey (ConvertTo-SecureString 'sk_wrong' -AsPlainText -Force) -PassThru
+            $wrong = Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey (ConvertTo-SecureString 'sk_wrong' -AsPlainText -Force) -PassThru -SkipVerify
             New-KernelDeployment -Path $example -EntrypointRelPath main.py -Session $wrong -ErrorAction SilentlyContinue -ErrorVariable failure
 
             $failure.Count | Should -Be 1

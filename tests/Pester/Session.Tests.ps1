@@ -7,11 +7,11 @@ Describe 'Connect-Kernel' {
     AfterEach { Disconnect-Kernel }
 
     It 'writes nothing to the output stream unless -PassThru' {
-        Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_x' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ | Should -BeNullOrEmpty
+        Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_x' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ -SkipVerify | Should -BeNullOrEmpty
     }
 
     It 'shows where the key came from, never the key' {
-        $session = Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_visible_check' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ -PassThru
+        $session = Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_visible_check' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ -SkipVerify -PassThru
         $session.ApiKeySource | Should -Be '-ApiKey parameter'
         ($session | Format-List * | Out-String) | Should -Not -Match 'sk_visible_check'
         Get-KernelSession | Should -Be $session
@@ -21,7 +21,7 @@ Describe 'Connect-Kernel' {
         $env:KERNEL_API_KEY = 'sk_from_env'
         $env:KERNEL_BASE_URL = 'http://127.0.0.1:9'
         try {
-            $session = Connect-Kernel -PassThru
+            $session = Connect-Kernel -PassThru -SkipVerify
             $session.ApiKeySource | Should -Be 'KERNEL_API_KEY environment variable'
             $session.BaseUri | Should -Be 'http://127.0.0.1:9/'
         }
@@ -31,7 +31,7 @@ Describe 'Connect-Kernel' {
     }
 
     It 'defaults to the public API' {
-        (Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_x' -AsPlainText -Force) -PassThru).BaseUri | Should -Be 'https://api.onkernel.com/'
+        (Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_x' -AsPlainText -Force) -PassThru -SkipVerify).BaseUri | Should -Be 'https://api.onkernel.com/'
     }
 
     It 'asks for a key when there is none' {

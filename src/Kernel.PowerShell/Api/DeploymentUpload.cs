@@ -4,28 +4,86 @@ using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Security;
 using System.Text;
+using System.Text.Json;
 using System.Threading.Tasks;
-using Kernel.PowerShell.Diagnostics;
 
 namespace Kernel.PowerShell.Api
 {
-    /// <summary>What <c>POST /deployments</c> carries for an uploaded archive (kernel-api.md §6).</summary>
+    /// <summary>A GitHub repository to deploy from (the <c>source</c> part, kernel-api.md §6).</summary>
+    internal sealed class GitHubSource
+    {
+        public GitHubSource(string url, string gitRef, string entrypoint, string? path, SecureString? token)
+        {
+            Url = url;
+            Ref = gitRef;
+            Entrypoint = entrypoint;
+            Path = path;
+            Token = token;
+        }
+
+        public string Url { get; }
+
+        public string Ref { get; }
+
+        /// <summary>Relative to <see cref="Path"/>.</summary>
+        public string Entrypoint { get; }
+
+        public string? Path { get; }
+
+        public SecureString? Token { get; }
+
+        internal string ToJson()
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteString("type", "github");
+                json.WriteString("url", Url);
+                json.WriteString("ref", Ref);
+                json.WriteString("entrypoint", Entrypoint);
+                if (!string.IsNullOrEmpty(Path))
+                {
+                    json.WriteString("path", Path);
+                }
+
+                if (Token != null)
+                {
+                    json.WriteStartObject("auth");
+                    json.WriteString("method", "github_token");
+                    json.WriteString("token", new NetworkCredential(string.Empty, Token).Password);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
+
+    /// <summary>What <c>POST /deployments</c> carries: an archive and its entrypoint, or a GitHub source (kernel-api.md §6).</summary>
     internal sealed class DeploymentUpload
     {
-        public DeploymentUpload(string archivePath, string entrypointRelPath, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars)
+        private DeploymentUpload(string? archivePath, string? entrypointRelPath, GitHubSource? source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars)
         {
             ArchivePath = archivePath;
             EntrypointRelPath = entrypointRelPath;
+            Source = source;
             Version = version;
             Force = force;
             Region = region;
             EnvVars = envVars;
         }
 
-        public string ArchivePath { get; }
+        /// <summary>The ZIP to upload; null for a GitHub source.</summary>
+        public string? ArchivePath { get; }
 
-        public string EntrypointRelPath { get; }
+        public string? EntrypointRelPath { get; }
+
+        public GitHubSource? Source { get; }
 
         public string Version { get; }
 
@@ -35,21 +93,38 @@ namespace Kernel.PowerShell.Api
 
         public IReadOnlyDictionary<string, string> EnvVars { get; }
 
+        public static DeploymentUpload FromArchive(string archivePath, string entrypointRelPath, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
+            new DeploymentUpload(archivePath, entrypointRelPath, null, version, force, region, envVars);
+
+        public static DeploymentUpload FromGitHub(GitHubSource source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
+            new DeploymentUpload(null, null, source, version, force, region, envVars);
+
         /// <summary>
         /// The multipart body. Text fields carry no Content-Type (like curl and the Go SDK); env vars use the
-        /// <c>env_vars[KEY]</c> form the Node and Python SDKs send. The archive streams from disk.
+        /// <c>env_vars[KEY]</c> form the Node and Python SDKs send; <c>source</c> is a JSON part like the CLI's.
+        /// The archive streams from disk.
         /// </summary>
         internal MultipartFormDataContent BuildContent(Action<long> bytesSent)
         {
             var content = new MultipartFormDataContent("kernel-ps-" + Guid.NewGuid().ToString("N"));
-            var archive = new ProgressStreamContent(
-                new FileStream(ArchivePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true),
-                bytesSent);
-            archive.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
-            archive.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileName = "\"app.zip\"" };
-            content.Add(archive);
+            if (ArchivePath != null)
+            {
+                var archive = new ProgressStreamContent(
+                    new FileStream(ArchivePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true),
+                    bytesSent);
+                archive.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+                archive.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileName = "\"app.zip\"" };
+                content.Add(archive);
+                AddField(content, "entrypoint_rel_path", EntrypointRelPath!);
+            }
+            else
+            {
+                var source = new ByteArrayContent(Encoding.UTF8.GetBytes(Source!.ToJson()));
+                source.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                source.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"source\"" };
+                content.Add(source);
+            }
 
-            AddField(content, "entrypoint_rel_path", EntrypointRelPath);
             AddField(content, "version", Version);
             AddField(content, "force", Force ? "true" : "false");
             AddField(content, "region", Region);
@@ -64,7 +139,10 @@ namespace Kernel.PowerShell.Api
         /// <summary>The field names sent, for the Verbose stream: names only, never values.</summary>
         internal string DescribeFields()
         {
-            var names = new List<string> { "file", "entrypoint_rel_path", "version", "force", "region" };
+            var names = ArchivePath != null
+                ? new List<string> { "file", "entrypoint_rel_path" }
+                : new List<string> { Source!.Token == null ? "source" : "source (with a GitHub token)" };
+            names.AddRange(new[] { "version", "force", "region" });
             foreach (var key in EnvVars.Keys)
             {
                 names.Add("env_vars[" + key + "]");

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -8,6 +10,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Kernel.PowerShell.Diagnostics;
@@ -19,9 +22,15 @@ namespace Kernel.PowerShell.Api
     /// plain requests get a per-attempt timeout, uploads and event streams an idle timeout instead, so a slow
     /// but moving transfer is never cut.
     /// </summary>
-    internal sealed class KernelApiClient : IDisposable
+    internal sealed partial class KernelApiClient : IDisposable
     {
+        internal const int MaxPageSize = 100;
         internal static readonly string UserAgent = BuildUserAgent();
+
+        private static readonly JsonSerializerOptions BodyOptions = new JsonSerializerOptions
+        {
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        };
 
         private readonly HttpClient _http;
         private readonly SecureString _apiKey;
@@ -43,68 +52,103 @@ namespace Kernel.PowerShell.Api
         /// <summary>Longest wait for a plain request's answer (the official SDKs use 60 s).</summary>
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>Longest wait for a sync invocation, which runs the action before answering (Kernel allows 100 s).</summary>
+        public TimeSpan SyncInvocationTimeout { get; set; } = TimeSpan.FromSeconds(110);
+
         /// <summary>Longest silence tolerated while uploading or reading an event stream.</summary>
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-        public async Task<KernelDeployment> CreateDeploymentAsync(DeploymentUpload upload, IOperationObserver observer, CancellationToken cancellationToken)
+        /// <summary>Sends a plain request (a JSON body or none) and returns the answer's body ("" for 204).</summary>
+        internal async Task<string> SendAsync(HttpMethod method, string path, object? jsonBody, IOperationObserver observer, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
         {
-            using var watchdog = new IdleWatchdog(IdleTimeout, cancellationToken);
-            var total = new FileInfo(upload.ArchivePath).Length;
-            var progress = new Throttle(TimeSpan.FromMilliseconds(250));
-            using var request = NewRequest(HttpMethod.Post, "deployments", "application/json");
-            request.Content = upload.BuildContent(sent =>
-            {
-                watchdog.Kick();
-                if (progress.ShouldReport() || sent == total)
-                {
-                    observer.Progress(new OperationProgress(OperationPhase.Upload, sent, total, $"{Bytes.Format(sent)} of {Bytes.Format(total)}"));
-                }
-            });
-            observer.Verbose($"Uploading {Bytes.Format(total)} to {BaseUri}deployments (fields: {upload.DescribeFields()}).");
-
-            try
-            {
-                using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, watchdog.Token, observer).ConfigureAwait(false);
-                observer.Progress(new OperationProgress(OperationPhase.Upload, total, total, "Uploaded", completed: true));
-                var body = await ReadBodyAsync(response, watchdog.Token).ConfigureAwait(false);
-                return WireFormat.ParseDeployment(body);
-            }
-            catch (OperationCanceledException) when (watchdog.TimedOut)
-            {
-                throw new TimeoutException($"The upload to {BaseUri}deployments made no progress for {IdleTimeout.TotalSeconds:0} s.");
-            }
-        }
-
-        public async Task<KernelDeployment> GetDeploymentAsync(string id, IOperationObserver observer, CancellationToken cancellationToken)
-        {
+            var limit = requestTimeout ?? RequestTimeout;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(RequestTimeout);
-            using var request = NewRequest(HttpMethod.Get, "deployments/" + Uri.EscapeDataString(id), "application/json");
+            timeout.CancelAfter(limit);
+            using var request = NewRequest(method, path, method == HttpMethod.Delete ? "*/*" : "application/json");
+            if (jsonBody != null)
+            {
+                request.Content = new StringContent(JsonSerializer.Serialize(jsonBody, jsonBody.GetType(), BodyOptions), Encoding.UTF8, "application/json");
+            }
+
             try
             {
                 using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, observer).ConfigureAwait(false);
-                return WireFormat.ParseDeployment(await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false));
+                return await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"GET {BaseUri}deployments/{id} got no answer within {RequestTimeout.TotalSeconds:0} s.");
+                throw new TimeoutException($"{method.Method} {BaseUri}{StripQuery(path)} got no answer within {limit.TotalSeconds:0} s.");
             }
         }
 
         /// <summary>
-        /// Follows <c>GET /deployments/{id}/events</c>, handing each event to <paramref name="onEvent"/> until it
-        /// returns false or the server ends the stream. Returns true when the handler stopped it.
+        /// Walks an offset-paged list (kernel-api.md §4): from <paramref name="skip"/>, handing items to
+        /// <paramref name="emit"/> until it returns false, <paramref name="first"/> items went out, or the API
+        /// says there is no more (X-Has-More false, X-Next-Offset 0 or absent, or an empty page). The next page
+        /// starts where X-Next-Offset says, never at offset + page length.
         /// </summary>
-        public async Task<bool> FollowDeploymentEventsAsync(string id, DateTimeOffset? since, Func<DeploymentEvent, bool> onEvent, IOperationObserver observer, CancellationToken cancellationToken)
+        internal async Task ListAsync<T>(string path, Query query, long skip, long first, Func<JsonElement, T> convert, Func<T, bool> emit, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var offset = skip;
+            var left = first;
+            while (left > 0)
+            {
+                var limit = (int)Math.Min(MaxPageSize, left);
+                var pagePath = path + query.With("limit", limit.ToString(CultureInfo.InvariantCulture)).With("offset", offset.ToString(CultureInfo.InvariantCulture));
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(RequestTimeout);
+                using var request = NewRequest(HttpMethod.Get, pagePath, "application/json");
+                List<T> items;
+                string? hasMore;
+                string? nextOffset;
+                try
+                {
+                    using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, observer).ConfigureAwait(false);
+                    items = WireFormat.ParseArray(await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false), StripQuery(path), convert);
+                    hasMore = Header(response, "X-Has-More");
+                    nextOffset = Header(response, "X-Next-Offset");
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"GET {BaseUri}{StripQuery(path)} got no answer within {RequestTimeout.TotalSeconds:0} s.");
+                }
+
+                foreach (var item in items)
+                {
+                    if (!emit(item) || --left == 0)
+                    {
+                        return;
+                    }
+                }
+
+                if (items.Count == 0 || !string.Equals(hasMore, "true", StringComparison.OrdinalIgnoreCase))
+                {
+                    return;
+                }
+
+                if (!long.TryParse(nextOffset, NumberStyles.None, CultureInfo.InvariantCulture, out var next))
+                {
+                    throw new KernelProtocolException($"The Kernel API said {StripQuery(path)} has more items but sent no usable X-Next-Offset ('{nextOffset}').");
+                }
+
+                if (next == 0)
+                {
+                    return;
+                }
+
+                offset = next;
+            }
+        }
+
+        /// <summary>
+        /// Follows an event stream, handing each message's data to <paramref name="onMessage"/> until it returns
+        /// false or the server ends the stream. Returns true when the handler stopped it.
+        /// </summary>
+        internal async Task<bool> FollowAsync(string path, string? since, Func<string, bool> onMessage, IOperationObserver observer, CancellationToken cancellationToken)
         {
             using var watchdog = new IdleWatchdog(IdleTimeout, cancellationToken);
-            var path = "deployments/" + Uri.EscapeDataString(id) + "/events";
-            if (since.HasValue)
-            {
-                path += "?since=" + Uri.EscapeDataString(since.Value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            using var request = NewRequest(HttpMethod.Get, path, "text/event-stream");
+            var streamPath = path + new Query().With("since", since);
+            using var request = NewRequest(HttpMethod.Get, streamPath, "text/event-stream");
             try
             {
                 using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watchdog.Token, observer).ConfigureAwait(false);
@@ -120,7 +164,7 @@ namespace Kernel.PowerShell.Api
                     catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is HttpRequestException)
                     {
                         watchdog.Token.ThrowIfCancellationRequested();
-                        throw new KernelConnectionException($"The event stream of deployment {id} broke: {Innermost(ex).Message}", ex);
+                        throw new KernelConnectionException($"The event stream {path} broke: {Innermost(ex).Message}", ex);
                     }
 
                     if (data == null)
@@ -128,7 +172,7 @@ namespace Kernel.PowerShell.Api
                         return false;
                     }
 
-                    if (!onEvent(DeploymentEvent.Parse(id, data)))
+                    if (!onMessage(data))
                     {
                         return true;
                     }
@@ -136,7 +180,7 @@ namespace Kernel.PowerShell.Api
             }
             catch (OperationCanceledException) when (watchdog.TimedOut)
             {
-                throw new TimeoutException($"The event stream of deployment {id} was silent for {IdleTimeout.TotalSeconds:0} s.");
+                throw new TimeoutException($"The event stream {path} was silent for {IdleTimeout.TotalSeconds:0} s.");
             }
         }
 
@@ -204,6 +248,15 @@ namespace Kernel.PowerShell.Api
                     throw new KernelConnectionException($"The connection broke while reading the answer: {Innermost(ex).Message}", ex);
                 }
             }
+        }
+
+        private static string? Header(HttpResponseMessage response, string name) =>
+            response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+
+        private static string StripQuery(string path)
+        {
+            var question = path.IndexOf('?');
+            return question < 0 ? path : path.Substring(0, question);
         }
 
         private static string? RequestId(HttpResponseMessage response)

@@ -1,24 +1,113 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Linq;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Kernel.PowerShell.Api
 {
-    /// <summary>The API's JSON shapes (kernel-api.md §3, §5, §6) and their conversion to our public types.</summary>
+    /// <summary>The API's JSON shapes (kernel-api.md §3, §5–8) read into our public types, defensively.</summary>
     internal static class WireFormat
     {
-        internal static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+        private static readonly IReadOnlyDictionary<string, string> NoEnvVars = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>());
+
+        public static KernelDeployment ParseDeployment(string json) => Parse(json, "deployment", ToDeployment);
+
+        public static KernelInvocation ParseInvocation(string json) => Parse(json, "invocation", ToInvocation);
+
+        /// <summary>Parses a list page: a bare JSON array of objects.</summary>
+        public static List<T> ParseArray<T>(string json, string what, Func<JsonElement, T> convert) => Parse(json, what + " list", root =>
         {
-            PropertyNameCaseInsensitive = false,
-        };
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                throw new KernelProtocolException($"The Kernel API sent a {what} list that is not a JSON array.");
+            }
 
-        public static KernelDeployment ParseDeployment(string json) =>
-            ToDeployment(Deserialize<DeploymentDto>(json));
+            return root.EnumerateArray().Select(convert).ToList();
+        });
 
-        public static KernelDeployment ToDeployment(JsonElement element) =>
-            ToDeployment(Deserialize<DeploymentDto>(element.GetRawText()));
+        public static T Parse<T>(string json, string what, Func<JsonElement, T> convert)
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(json);
+            }
+            catch (JsonException ex)
+            {
+                throw new KernelProtocolException($"The Kernel API sent a {what} that is not valid JSON: {ex.Message}", ex);
+            }
+
+            using (doc)
+            {
+                return convert(doc.RootElement);
+            }
+        }
+
+        public static KernelDeployment ToDeployment(JsonElement e)
+        {
+            RequireObject(e, "deployment");
+            var id = RequiredString(e, "id", "deployment");
+            return new KernelDeployment(
+                id,
+                RequiredString(e, "status", "deployment " + id),
+                String(e, "status_reason"),
+                String(e, "region") ?? KernelRegions.Default,
+                String(e, "entrypoint_rel_path"),
+                EnvVars(e),
+                Time(e, "created_at") ?? DateTimeOffset.MinValue,
+                Time(e, "updated_at"),
+                String(e, "source_type"),
+                String(e, "source_checksum"),
+                String(e, "source_url"),
+                String(e, "source_ref"),
+                String(e, "source_path"));
+        }
+
+        /// <summary>An AppVersionSummary (GET /apps); <paramref name="deploymentId"/> fills in for the event form, which lacks it.</summary>
+        public static KernelApp ToApp(JsonElement e, string? deploymentId = null)
+        {
+            RequireObject(e, "app");
+            var appName = RequiredString(e, "app_name", "app");
+            var version = String(e, "version") ?? "latest";
+            var actions = new List<KernelAppAction>();
+            if (e.TryGetProperty("actions", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var action in list.EnumerateArray())
+                {
+                    if (action.ValueKind == JsonValueKind.Object && String(action, "name") is { } name)
+                    {
+                        actions.Add(new KernelAppAction(appName, version, name, Plain(action, "input_schema"), Plain(action, "output_schema")));
+                    }
+                }
+            }
+
+            return new KernelApp(
+                String(e, "id") ?? string.Empty,
+                appName,
+                version,
+                String(e, "region") ?? KernelRegions.Default,
+                String(e, "deployment") ?? deploymentId ?? string.Empty,
+                actions,
+                EnvVars(e));
+        }
+
+        public static KernelInvocation ToInvocation(JsonElement e)
+        {
+            RequireObject(e, "invocation");
+            var id = RequiredString(e, "id", "invocation");
+            return new KernelInvocation(
+                id,
+                String(e, "app_name") ?? string.Empty,
+                String(e, "version") ?? string.Empty,
+                String(e, "action_name") ?? string.Empty,
+                RequiredString(e, "status", "invocation " + id),
+                String(e, "status_reason"),
+                String(e, "payload"),
+                String(e, "output"),
+                Time(e, "started_at"),
+                Time(e, "finished_at"));
+        }
 
         /// <summary>Reads Kernel's error body <c>{code, message}</c>; null when the body is something else.</summary>
         public static ApiErrorBody? TryParseError(string body)
@@ -46,69 +135,45 @@ namespace Kernel.PowerShell.Api
                 return null;
             }
 
-            string? code = element.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            string? message = element.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            var code = String(element, "code");
+            var message = String(element, "message");
             return code == null && message == null ? null : new ApiErrorBody(code ?? "unknown", message ?? string.Empty);
         }
 
-        private static T Deserialize<T>(string json)
-            where T : class
-        {
-            T? value;
-            try
-            {
-                value = JsonSerializer.Deserialize<T>(json, Options);
-            }
-            catch (JsonException ex)
-            {
-                throw new KernelProtocolException($"The Kernel API sent a {typeof(T).Name.Replace("Dto", string.Empty).ToLowerInvariant()} that is not valid JSON: {ex.Message}", ex);
-            }
+        internal static string? String(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-            return value ?? throw new KernelProtocolException("The Kernel API sent an empty body where an object was expected.");
+        private static string RequiredString(JsonElement e, string name, string what) =>
+            String(e, name) is { Length: > 0 } value ? value : throw new KernelProtocolException($"The Kernel API sent a {what} without '{name}'.");
+
+        private static void RequireObject(JsonElement e, string what)
+        {
+            if (e.ValueKind != JsonValueKind.Object)
+            {
+                throw new KernelProtocolException($"The Kernel API sent a {what} that is not a JSON object.");
+            }
         }
 
-        private static KernelDeployment ToDeployment(DeploymentDto dto)
+        private static DateTimeOffset? Time(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var time) ? time : (DateTimeOffset?)null;
+
+        private static object? Plain(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) ? JsonValues.ToPlain(v) : null;
+
+        private static IReadOnlyDictionary<string, string> EnvVars(JsonElement e)
         {
-            if (string.IsNullOrEmpty(dto.Id) || string.IsNullOrEmpty(dto.Status))
+            if (!e.TryGetProperty("env_vars", out var env) || env.ValueKind != JsonValueKind.Object)
             {
-                throw new KernelProtocolException("The Kernel API sent a deployment without an id or status.");
+                return NoEnvVars;
             }
 
-            IReadOnlyDictionary<string, string>? env = dto.EnvVars == null
-                ? null
-                : new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(dto.EnvVars, StringComparer.Ordinal));
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var property in env.EnumerateObject())
+            {
+                names[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : string.Empty;
+            }
 
-            return new KernelDeployment(
-                dto.Id!,
-                dto.Status!,
-                dto.StatusReason,
-                dto.Region ?? KernelRegions.Default,
-                dto.EntrypointRelPath,
-                env,
-                dto.CreatedAt,
-                dto.UpdatedAt,
-                dto.SourceType,
-                dto.SourceChecksum,
-                dto.SourceUrl,
-                dto.SourceRef,
-                dto.SourcePath);
-        }
-
-        private sealed class DeploymentDto
-        {
-            [JsonPropertyName("id")] public string? Id { get; set; }
-            [JsonPropertyName("status")] public string? Status { get; set; }
-            [JsonPropertyName("status_reason")] public string? StatusReason { get; set; }
-            [JsonPropertyName("region")] public string? Region { get; set; }
-            [JsonPropertyName("entrypoint_rel_path")] public string? EntrypointRelPath { get; set; }
-            [JsonPropertyName("env_vars")] public Dictionary<string, string>? EnvVars { get; set; }
-            [JsonPropertyName("created_at")] public DateTimeOffset CreatedAt { get; set; }
-            [JsonPropertyName("updated_at")] public DateTimeOffset? UpdatedAt { get; set; }
-            [JsonPropertyName("source_type")] public string? SourceType { get; set; }
-            [JsonPropertyName("source_checksum")] public string? SourceChecksum { get; set; }
-            [JsonPropertyName("source_url")] public string? SourceUrl { get; set; }
-            [JsonPropertyName("source_ref")] public string? SourceRef { get; set; }
-            [JsonPropertyName("source_path")] public string? SourcePath { get; set; }
+            return new ReadOnlyDictionary<string, string>(names);
         }
     }
 
@@ -130,8 +195,5 @@ namespace Kernel.PowerShell.Api
     internal static class KernelRegions
     {
         public const string Default = "aws.us-east-1a";
-
-        /// <summary>Every region the API accepts today (the spec's enum has one value).</summary>
-        public static readonly string[] All = { Default };
     }
 }

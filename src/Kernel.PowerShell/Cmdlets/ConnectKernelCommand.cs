@@ -1,6 +1,8 @@
 using System;
 using System.Management.Automation;
+using System.Net;
 using System.Security;
+using System.Threading;
 using Kernel.PowerShell.Session;
 
 namespace Kernel.PowerShell.Cmdlets
@@ -10,6 +12,8 @@ namespace Kernel.PowerShell.Cmdlets
     [OutputType(typeof(KernelSession))]
     public sealed class ConnectKernelCommand : KernelCmdlet
     {
+        private static readonly TimeSpan VerifyTimeout = TimeSpan.FromSeconds(15);
+
         private const string ApiKeySet = "ApiKey";
         private const string CredentialSet = "Credential";
         private const string EnvironmentSet = "Environment";
@@ -34,6 +38,10 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ProjectId { get; set; }
+
+        /// <summary>Connect without checking the key and endpoint with a first call.</summary>
+        [Parameter]
+        public SwitchParameter SkipVerify { get; set; }
 
         /// <summary>Also write the new session to the pipeline.</summary>
         [Parameter]
@@ -88,11 +96,56 @@ namespace Kernel.PowerShell.Cmdlets
             }
 
             var session = new KernelSession(baseUri, key, source, ProjectId);
+            if (!SkipVerify)
+            {
+                Verify(session);
+            }
+
             SessionStore.Default = session;
             WriteVerbose($"Connected to {baseUri} with the key from the {source}{(ProjectId == null ? string.Empty : ", project " + ProjectId)}; it is now this runspace's default session.");
             if (PassThru)
             {
                 WriteObject(session);
+            }
+        }
+    
+        /// <summary>One cheap call (the first deployment) proves the endpoint answers and accepts the key.</summary>
+        private void Verify(KernelSession session)
+        {
+            try
+            {
+                Run("Connecting to " + session.BaseUri, async (observer, token) =>
+                {
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    limit.CancelAfter(VerifyTimeout);
+                    await session.Client.ListDeploymentsAsync(null, null, null, 0, 1, _ => false, observer, limit.Token).ConfigureAwait(false);
+                    return true;
+                });
+                WriteVerbose($"{session.BaseUri} accepted the key.");
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                session.Dispose();
+                var (category, advice) = ex switch
+                {
+                    KernelApiException api when api.StatusCode == HttpStatusCode.Unauthorized || api.StatusCode == HttpStatusCode.Forbidden =>
+                        (ErrorCategory.AuthenticationError, $"it rejected the API key from the {session.ApiKeySource} ({api.Message}). Check the key"),
+                    KernelApiException api when api.StatusCode == HttpStatusCode.NotFound && ProjectId != null =>
+                        (ErrorCategory.ObjectNotFound, $"it does not know project '{ProjectId}' ({api.Message}). Check -ProjectId"),
+                    KernelConnectionException connection =>
+                        (ErrorCategory.ConnectionError, $"{connection.InnerException?.InnerException?.Message ?? connection.Message}. Check -BaseUri (or KERNEL_BASE_URL) and the network"),
+                    OperationCanceledException _ =>
+                        (ErrorCategory.OperationTimeout, $"no answer within {VerifyTimeout.TotalSeconds:0} s. Check -BaseUri (or KERNEL_BASE_URL) and the network"),
+                    TimeoutException _ =>
+                        (ErrorCategory.OperationTimeout, $"no answer within {VerifyTimeout.TotalSeconds:0} s. Check -BaseUri (or KERNEL_BASE_URL) and the network"),
+                    _ => (ErrorCategory.ConnectionError, ex.Message),
+                };
+                ThrowTerminatingError(ErrorCatalog.Create(
+                    ErrorCatalog.VerifyFailed,
+                    category,
+                    session.BaseUri,
+                    $"Cannot connect to {session.BaseUri}: {advice}, or pass -SkipVerify to connect without checking.",
+                    ex));
             }
         }
     }

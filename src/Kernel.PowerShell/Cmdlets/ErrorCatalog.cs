@@ -23,6 +23,15 @@ namespace Kernel.PowerShell.Cmdlets
         public const string DeploymentStreamError = "DeploymentStreamError";
         public const string DeploymentWaitTimeout = "DeploymentWaitTimeout";
         public const string InvalidTimeout = "InvalidTimeout";
+        public const string InvocationFailed = "InvocationFailed";
+        public const string InvocationStreamError = "InvocationStreamError";
+        public const string InvocationWaitTimeout = "InvocationWaitTimeout";
+        public const string InvalidPayload = "InvalidPayload";
+        public const string InvalidEnvFile = "InvalidEnvFile";
+        public const string InvalidSince = "InvalidSince";
+        public const string DeploymentNotFound = "DeploymentNotFound";
+        public const string VerifyFailed = "VerifyFailed";
+        public const string InvalidGitHubUrl = "InvalidGitHubUrl";
         public const string ApiUnreachable = "ApiUnreachable";
         public const string ApiTimeout = "ApiTimeout";
         public const string ApiProtocolError = "ApiProtocolError";

@@ -4,20 +4,60 @@ using Kernel.PowerShell.Api;
 
 namespace Kernel.PowerShell.Cmdlets
 {
-    /// <summary>Get-KernelDeployment: a deployment as the API reports it now.</summary>
-    [Cmdlet(VerbsCommon.Get, "KernelDeployment")]
+    /// <summary>Get-KernelDeployment: one deployment by id, or the deployments that match, newest first.</summary>
+    [Cmdlet(VerbsCommon.Get, "KernelDeployment", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [OutputType(typeof(KernelDeployment))]
     public sealed class GetKernelDeploymentCommand : KernelSessionCmdlet
     {
+        private const string IdSet = "Id";
+        private const string ListSet = "List";
+
         /// <summary>The deployment id; binds from the Id of piped deployments.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("DeploymentId")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeploymentIdCompleter))]
         public string[] Id { get; set; } = null!;
+
+        /// <summary>Only deployments of this app.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AppNameCompleter))]
+        public string? AppName { get; set; }
+
+        /// <summary>Only deployments of this app version (needs -AppName).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string? AppVersion { get; set; }
+
+        /// <summary>Search by deployment id or app name.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Query { get; set; }
 
         protected override void ProcessRecord()
         {
             var client = ResolveClient();
+            if (ParameterSetName == ListSet)
+            {
+                if (AppVersion != null && AppName == null)
+                {
+                    ThrowTerminatingError(ErrorCatalog.Create("AppVersionNeedsAppName", ErrorCategory.InvalidArgument, AppVersion, "-AppVersion needs -AppName."));
+                }
+
+                try
+                {
+                    WritePaged<KernelDeployment>("Listing deployments", (skip, first, emit, observer, token) =>
+                        client.ListDeploymentsAsync(AppName, AppVersion, Query, skip, first, emit, observer, token));
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                {
+                    WriteFailure(ex, AppName);
+                }
+
+                return;
+            }
+
             foreach (var id in Id)
             {
                 try

@@ -46,6 +46,41 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>
+        /// Like <see cref="Run{T}"/> for operations that produce many objects: each one passed to the emit
+        /// callback is written to the pipeline as it comes. The callback returns false once the pipeline needs no more.
+        /// </summary>
+        internal void RunStreaming<T>(string activity, Func<IOperationObserver, Func<T, bool>, CancellationToken, Task> operation)
+        {
+            using var pump = new PipelinePump(this, activity);
+            var task = Task.Run(() => operation(pump, item => pump.Emit(item), _stopping.Token), _stopping.Token);
+            try
+            {
+                pump.DrainUntil(task);
+                task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                pump.CompleteProgress();
+            }
+        }
+
+        /// <summary>True when Ctrl+C (or Stop) has been requested.</summary>
+        internal bool IsStopping => _stopping.IsCancellationRequested;
+
+        /// <summary>Stops the cmdlet unless a time span parameter is positive.</summary>
+        internal void RequirePositive(TimeSpan value, string parameter)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidTimeout, ErrorCategory.InvalidArgument, value, $"-{parameter} must be positive, not {value}."));
+            }
+        }
+
         /// <summary>Writes a non-terminating error for an exception from the core.</summary>
         internal void WriteFailure(Exception exception, object? target) =>
             WriteError(ErrorCatalog.FromException(exception, target));

@@ -1,5 +1,8 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Kernel.PowerShell.Diagnostics;
 using Kernel.PowerShell.Api;
 using Kernel.PowerShell.Session;
 
@@ -14,10 +17,35 @@ namespace Kernel.PowerShell.Cmdlets
         public KernelSession? Session { get; set; }
 
         /// <summary>
+        /// Lists with -First/-Skip (SupportsPaging): streams every item of the API's pages to the pipeline,
+        /// starting at -Skip and stopping after -First.
+        /// </summary>
+        internal void WritePaged<T>(string activity, Func<long, long, Func<T, bool>, IOperationObserver, CancellationToken, Task> list)
+        {
+            var skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
+            var first = (long)Math.Min(PagingParameters.First, long.MaxValue);
+            if (PagingParameters.IncludeTotalCount)
+            {
+                // The API does not say how many items a list has.
+                WriteObject(PagingParameters.NewTotalCount(0, 0.0));
+            }
+
+            if (first == 0)
+            {
+                return;
+            }
+
+            RunStreaming<T>(activity, (observer, emit, token) => list(skip, first, emit, observer, token));
+        }
+
+        /// <summary>
         /// -Session, else the runspace's default, else (for CI, where nobody runs Connect-Kernel) a default made
         /// from KERNEL_API_KEY and KERNEL_BASE_URL. Terminates when none is to be had.
         /// </summary>
-        internal KernelApiClient ResolveClient()
+        internal KernelApiClient ResolveClient() => ResolveSession().Client;
+
+        /// <summary>The session to use (see <see cref="ResolveClient"/>).</summary>
+        internal KernelSession ResolveSession()
         {
             var session = Session ?? SessionStore.Default ?? ConnectFromEnvironment();
             if (session == null)
@@ -38,7 +66,7 @@ namespace Kernel.PowerShell.Cmdlets
                     $"{session} was disconnected; run Connect-Kernel again."));
             }
 
-            return session.Client;
+            return session;
         }
 
         private KernelSession? ConnectFromEnvironment()

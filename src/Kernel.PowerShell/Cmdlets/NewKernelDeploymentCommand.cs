@@ -2,24 +2,30 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Security;
 using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using Kernel.PowerShell.Api;
 using Kernel.PowerShell.Diagnostics;
 using Kernel.PowerShell.Packaging;
 
 namespace Kernel.PowerShell.Cmdlets
 {
-    /// <summary>New-KernelDeployment: packages an app folder and deploys it.</summary>
+    /// <summary>New-KernelDeployment: deploys an app folder, a ready ZIP or a GitHub repository.</summary>
     [Cmdlet(VerbsCommon.New, "KernelDeployment", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(KernelDeployment))]
     public sealed class NewKernelDeploymentCommand : KernelSessionCmdlet
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
+        private const string ArchiveSet = "Archive";
+        private const string GitHubSet = "GitHub";
         private const int ExclusionsListed = 20;
         private static readonly Regex EnvVarName = new Regex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+        private static readonly string[] ReservedEnvVars = { "KERNEL_API_KEY", "ENTRYPOINT_RELPATH" };
 
         /// <summary>The app's folder (wildcards allowed, must resolve to one folder).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -33,7 +39,32 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string LiteralPath { get; set; } = null!;
 
-        /// <summary>The entrypoint file, relative to the folder, e.g. main.py or src/index.ts.</summary>
+        /// <summary>A ready ZIP of the app, uploaded as it is (its entries must use '/' separators).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ArchiveSet)]
+        [ValidateNotNullOrEmpty]
+        public string ArchivePath { get; set; } = null!;
+
+        /// <summary>A GitHub repository URL (no /tree or /blob part) that Kernel builds from.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = GitHubSet)]
+        [ValidateNotNull]
+        public Uri GitHubUrl { get; set; } = null!;
+
+        /// <summary>The branch, tag or commit to build.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = GitHubSet)]
+        [ValidateNotNullOrEmpty]
+        public string Ref { get; set; } = null!;
+
+        /// <summary>The folder of the repository that holds the app; by default the repository root.</summary>
+        [Parameter(ParameterSetName = GitHubSet)]
+        [ValidateNotNullOrEmpty]
+        public string? SubPath { get; set; }
+
+        /// <summary>A GitHub token for a private repository (sent to Kernel, never logged).</summary>
+        [Parameter(ParameterSetName = GitHubSet)]
+        [ValidateNotNull]
+        public SecureString? GitHubToken { get; set; }
+
+        /// <summary>The entrypoint file, relative to the folder (or archive, or -SubPath), e.g. main.py or src/index.ts.</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [Alias("Entrypoint")]
         [ValidateNotNullOrEmpty]
@@ -49,23 +80,33 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateSet(KernelRegions.Default)]
         public string Region { get; set; } = KernelRegions.Default;
 
-        /// <summary>Environment variables for the app. Values are sent as text and never logged.</summary>
+        /// <summary>Environment variables for the app; they win over -EnvFile. Values are sent as text and never logged.</summary>
         [Parameter]
         [ValidateNotNull]
         public Hashtable EnvVars { get; set; } = new Hashtable();
+
+        /// <summary>dotenv files to read environment variables from, in order (a later file wins).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] EnvFile { get; set; } = Array.Empty<string>();
 
         /// <summary>Overwrite an existing app version.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Follow the new deployment until it runs or fails, as Wait-KernelDeployment does.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>With -Wait: how long to wait (a TimeSpan, or seconds). Default 30 minutes.</summary>
+        [Parameter]
+        [TimeSpanArgument]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
+
+        protected override void BeginProcessing() => RequirePositive(Timeout, nameof(Timeout));
+
         protected override void ProcessRecord()
         {
-            var folder = ResolveFolder();
-            if (folder == null)
-            {
-                return;
-            }
-
             string entrypoint;
             IReadOnlyDictionary<string, string> envVars;
             try
@@ -83,12 +124,49 @@ namespace Kernel.PowerShell.Cmdlets
                 WriteError(ErrorCatalog.Create(ErrorCatalog.InvalidEnvVarName, ErrorCategory.InvalidArgument, EnvVars, ex.Message, ex));
                 return;
             }
+            catch (FormatException ex)
+            {
+                WriteError(ErrorCatalog.Create(ErrorCatalog.InvalidEnvFile, ErrorCategory.ParserError, EnvFile, ex.Message, ex));
+                return;
+            }
+            catch (IOException ex)
+            {
+                WriteError(ErrorCatalog.Create(ErrorCatalog.InvalidEnvFile, ErrorCategory.ReadError, EnvFile, ex.Message, ex));
+                return;
+            }
 
-            var client = ResolveClient();
+            foreach (var reserved in ReservedEnvVars.Where(envVars.ContainsKey))
+            {
+                WriteWarning($"{reserved} is reserved: Kernel sets it for every deployment and replaces the value you gave.");
+            }
+
+            var session = ResolveSession();
+            switch (ParameterSetName)
+            {
+                case GitHubSet:
+                    DeployFromGitHub(session, entrypoint, envVars);
+                    break;
+                case ArchiveSet:
+                    DeployArchive(session, entrypoint, envVars);
+                    break;
+                default:
+                    DeployFolder(session, entrypoint, envVars);
+                    break;
+            }
+        }
+
+        private void DeployFolder(KernelSession session, string entrypoint, IReadOnlyDictionary<string, string> envVars)
+        {
+            var folder = ResolveFileSystemPath(ParameterSetName == LiteralPathSet ? LiteralPath : Path, literal: ParameterSetName == LiteralPathSet);
+            if (folder == null)
+            {
+                return;
+            }
+
             AppFolder app;
             try
             {
-                app = Run("Deploying " + folder, (observer, token) => System.Threading.Tasks.Task.Run(() => AppFolder.Scan(folder, token), token));
+                app = Run("Deploying " + folder, (observer, token) => Task.Run(() => AppFolder.Scan(folder, token), token));
                 app.RequireEntrypoint(entrypoint);
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
@@ -100,50 +178,123 @@ namespace Kernel.PowerShell.Cmdlets
             ReportExclusions(app);
             var target = $"{folder} ({app.Files.Count} files, {Bytes.Format(app.TotalBytes)}; entrypoint {entrypoint}, version {Version})";
             WriteVerbose("To upload: " + target + ".");
-            if (!ShouldProcess(target, $"Deploy to {client.BaseUri}"))
+            if (!ShouldProcess(target, $"Deploy to {session.BaseUri}"))
             {
+                return;
+            }
+
+            Create(session, folder, async (observer, token) =>
+            {
+                var clock = Stopwatch.StartNew();
+                using var archive = await AppArchive.CreateAsync(app, observer, token).ConfigureAwait(false);
+                observer.Verbose($"Packaged {archive.FileCount} files ({Bytes.Format(archive.SourceBytes)}) into a {Bytes.Format(archive.Length)} archive in {clock.ElapsedMilliseconds} ms.");
+                return await Upload(session, DeploymentUpload.FromArchive(archive.Path, entrypoint, Version, Force.IsPresent, Region, envVars), observer, token).ConfigureAwait(false);
+            });
+        }
+
+        private void DeployArchive(KernelSession session, string entrypoint, IReadOnlyDictionary<string, string> envVars)
+        {
+            var archive = ResolveFileSystemPath(ArchivePath, literal: false);
+            if (archive == null)
+            {
+                return;
+            }
+
+            int files;
+            try
+            {
+                files = ReadyArchive.Check(archive, entrypoint);
+            }
+            catch (PackagingException ex)
+            {
+                WriteFailure(ex, ex.Target);
+                return;
+            }
+
+            var target = $"{archive} ({files} files, {Bytes.Format(new FileInfo(archive).Length)}; entrypoint {entrypoint}, version {Version})";
+            WriteVerbose("To upload: " + target + ".");
+            if (ShouldProcess(target, $"Deploy to {session.BaseUri}"))
+            {
+                Create(session, archive, (observer, token) =>
+                    Upload(session, DeploymentUpload.FromArchive(archive, entrypoint, Version, Force.IsPresent, Region, envVars), observer, token));
+            }
+        }
+
+        private void DeployFromGitHub(KernelSession session, string entrypoint, IReadOnlyDictionary<string, string> envVars)
+        {
+            var url = GitHubUrl.ToString().TrimEnd('/');
+            if (!GitHubUrl.IsAbsoluteUri || GitHubUrl.Segments.Any(s => s == "tree/" || s == "blob/"))
+            {
+                WriteError(ErrorCatalog.Create(ErrorCatalog.InvalidGitHubUrl, ErrorCategory.InvalidArgument, GitHubUrl, $"-GitHubUrl must be a repository URL such as https://github.com/org/repo, without /tree or /blob: '{GitHubUrl}'."));
+                return;
+            }
+
+            var subPath = SubPath?.Replace('\\', '/').Trim('/');
+            var source = new GitHubSource(url, Ref, entrypoint, string.IsNullOrEmpty(subPath) ? null : subPath, GitHubToken);
+            var target = $"{url} at {Ref}{(source.Path == null ? string.Empty : ", folder " + source.Path)} (entrypoint {entrypoint}, version {Version})";
+            if (ShouldProcess(target, $"Deploy to {session.BaseUri}"))
+            {
+                Create(session, url, (observer, token) =>
+                    Upload(session, DeploymentUpload.FromGitHub(source, Version, Force.IsPresent, Region, envVars), observer, token));
+            }
+        }
+
+        private async Task<KernelDeployment> Upload(KernelSession session, DeploymentUpload upload, IOperationObserver observer, System.Threading.CancellationToken token)
+        {
+            var clock = Stopwatch.StartNew();
+            var created = await session.Client.CreateDeploymentAsync(upload, observer, token).ConfigureAwait(false);
+            session.Completions.Clear();
+            observer.Verbose($"Created deployment {created.Id} ({created.Status}) in {clock.ElapsedMilliseconds} ms.");
+            return created;
+        }
+
+        /// <summary>Creates the deployment and writes it, or with -Wait follows it and writes how it ended.</summary>
+        private void Create(KernelSession session, object target, Func<IOperationObserver, System.Threading.CancellationToken, Task<KernelDeployment>> create)
+        {
+            KernelDeployment created;
+            try
+            {
+                created = Run("Deploying " + target, create);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                WriteFailure(ex, target);
+                return;
+            }
+
+            if (!Wait)
+            {
+                WriteObject(created);
                 return;
             }
 
             try
             {
-                var deployment = Run("Deploying " + folder, async (observer, token) =>
-                {
-                    var clock = Stopwatch.StartNew();
-                    using var archive = await AppArchive.CreateAsync(app, observer, token).ConfigureAwait(false);
-                    observer.Verbose($"Packaged {archive.FileCount} files ({Bytes.Format(archive.SourceBytes)}) into a {Bytes.Format(archive.Length)} archive in {clock.ElapsedMilliseconds} ms.");
-                    clock.Restart();
-                    var created = await client.CreateDeploymentAsync(
-                        new DeploymentUpload(archive.Path, entrypoint, Version, Force.IsPresent, Region, envVars),
-                        observer,
-                        token).ConfigureAwait(false);
-                    observer.Verbose($"Created deployment {created.Id} ({created.Status}) in {clock.ElapsedMilliseconds} ms.");
-                    return created;
-                });
-                WriteObject(deployment);
+                var result = Run("Waiting for deployment " + created.Id, (observer, token) => Follower.FollowDeploymentAsync(session.Client, created.Id, Timeout, observer, token));
+                FollowOutcomes.Write(this, result, Timeout);
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                WriteFailure(ex, folder);
+                WriteFailure(ex, created);
             }
         }
 
-        private string? ResolveFolder()
+        private string? ResolveFileSystemPath(string path, bool literal)
         {
             ProviderInfo provider;
             string resolved;
             try
             {
-                if (ParameterSetName == LiteralPathSet)
+                if (literal)
                 {
-                    resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath, out provider, out _);
+                    resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
                 }
                 else
                 {
-                    var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(Path, out provider);
+                    var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
                     if (matches.Count != 1)
                     {
-                        WriteError(ErrorCatalog.Create(ErrorCatalog.AmbiguousPath, ErrorCategory.InvalidArgument, Path, $"'{Path}' matches {matches.Count} paths; give exactly one app folder."));
+                        WriteError(ErrorCatalog.Create(ErrorCatalog.AmbiguousPath, ErrorCategory.InvalidArgument, path, $"'{path}' matches {matches.Count} paths; give exactly one."));
                         return null;
                     }
 
@@ -152,12 +303,12 @@ namespace Kernel.PowerShell.Cmdlets
             }
             catch (ItemNotFoundException ex)
             {
-                WriteFailure(new PackagingException(PackagingFailure.PathNotFound, Path, $"The app folder '{Path}' does not exist.", ex), Path);
+                WriteFailure(new PackagingException(PackagingFailure.PathNotFound, path, $"'{path}' does not exist.", ex), path);
                 return null;
             }
-            catch (Exception ex) when (ex is ProviderNotFoundException || ex is DriveNotFoundException || ex is NotSupportedException)
+            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException)
             {
-                WriteError(ErrorCatalog.Create(ErrorCatalog.NotFileSystemPath, ErrorCategory.InvalidArgument, LiteralPath ?? Path, ex.Message, ex));
+                WriteError(ErrorCatalog.Create(ErrorCatalog.NotFileSystemPath, ErrorCategory.InvalidArgument, path, ex.Message, ex));
                 return null;
             }
 
@@ -167,29 +318,39 @@ namespace Kernel.PowerShell.Cmdlets
                     ErrorCatalog.NotFileSystemPath,
                     ErrorCategory.InvalidArgument,
                     resolved,
-                    $"'{resolved}' is on the {provider.Name} provider; an app folder must be a file system path."));
+                    $"'{resolved}' is on the {provider.Name} provider; it must be a file system path."));
                 return null;
             }
 
             return resolved;
         }
 
+        /// <summary>-EnvFile files in order (later wins), then -EnvVars on top; names checked.</summary>
         private IReadOnlyDictionary<string, string> ReadEnvVars()
         {
             var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var file in EnvFile)
+            {
+                var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
+                foreach (var pair in DotEnv.Parse(File.ReadAllText(path), file))
+                {
+                    result[CheckName(pair.Key, file)] = pair.Value;
+                }
+            }
+
             foreach (DictionaryEntry pair in EnvVars)
             {
-                var name = LanguagePrimitives.ConvertTo<string>(pair.Key) ?? string.Empty;
-                if (!EnvVarName.IsMatch(name))
-                {
-                    throw new ArgumentException($"'{name}' is not a valid environment variable name (letters, digits and _, not starting with a digit).");
-                }
-
+                var name = CheckName(LanguagePrimitives.ConvertTo<string>(pair.Key) ?? string.Empty, "-EnvVars");
                 result[name] = pair.Value == null ? string.Empty : LanguagePrimitives.ConvertTo<string>(pair.Value);
             }
 
             return result;
         }
+
+        private static string CheckName(string name, string source) =>
+            EnvVarName.IsMatch(name)
+                ? name
+                : throw new ArgumentException($"'{name}' (from {source}) is not a valid environment variable name: use letters, digits and _, not starting with a digit.");
 
         private void ReportExclusions(AppFolder app)
         {

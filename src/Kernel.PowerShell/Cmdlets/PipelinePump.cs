@@ -45,6 +45,9 @@ namespace Kernel.PowerShell.Cmdlets
 
         public void Progress(OperationProgress progress) => Post(() => WriteProgress(progress));
 
+        /// <summary>Queues an object for the output stream; false once the operation is over.</summary>
+        public bool Emit(object? item) => Post(() => _cmdlet.WriteObject(item));
+
         /// <summary>Writes queued reports until the task ends (the task's end closes the queue).</summary>
         public void DrainUntil(Task task)
         {
@@ -82,15 +85,17 @@ namespace Kernel.PowerShell.Cmdlets
             _ => "Waiting for the deployment",
         };
 
-        private void Post(Action write)
+        private bool Post(Action write)
         {
             try
             {
                 _queue.Add(write);
+                return true;
             }
             catch (InvalidOperationException)
             {
                 // The operation already ended; a late report has nowhere to go.
+                return false;
             }
         }
 

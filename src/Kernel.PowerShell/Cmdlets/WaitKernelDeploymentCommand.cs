@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using Kernel.PowerShell.Api;
 
@@ -14,6 +13,7 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DeploymentId")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeploymentIdCompleter))]
         public string[] Id { get; set; } = null!;
 
         /// <summary>How long to wait for each deployment (a TimeSpan, or seconds). Default 30 minutes.</summary>
@@ -21,75 +21,23 @@ namespace Kernel.PowerShell.Cmdlets
         [TimeSpanArgument]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
-        protected override void BeginProcessing()
-        {
-            if (Timeout <= TimeSpan.Zero)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidTimeout, ErrorCategory.InvalidArgument, Timeout, $"-Timeout must be positive, not {Timeout}."));
-            }
-        }
+        protected override void BeginProcessing() => RequirePositive(Timeout, nameof(Timeout));
 
         protected override void ProcessRecord()
         {
             var client = ResolveClient();
             foreach (var id in Id)
             {
-                FollowResult result;
                 try
                 {
-                    result = Run("Waiting for deployment " + id, (observer, token) => DeploymentFollower.FollowAsync(client, id, Timeout, observer, token));
+                    var result = Run("Waiting for deployment " + id, (observer, token) => Follower.FollowDeploymentAsync(client, id, Timeout, observer, token));
+                    FollowOutcomes.Write(this, result, Timeout);
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
                     WriteFailure(ex, id);
-                    continue;
-                }
-
-                switch (result.Outcome)
-                {
-                    case FollowOutcome.Running:
-                        WriteObject(result.Deployment);
-                        break;
-                    case FollowOutcome.Failed:
-                        var deployment = result.Deployment!;
-                        var reason = string.IsNullOrEmpty(deployment.StatusReason) ? "no reason given" : deployment.StatusReason;
-                        WriteError(WithRecentLog(ErrorCatalog.Create(
-                            ErrorCatalog.DeploymentFailed,
-                            ErrorCategory.InvalidResult,
-                            deployment,
-                            $"Deployment {deployment.Id} {deployment.Status}: {reason}"), result));
-                        break;
-                    case FollowOutcome.StreamError:
-                        WriteError(WithRecentLog(ErrorCatalog.Create(
-                            ErrorCatalog.DeploymentStreamError,
-                            ErrorCategory.InvalidResult,
-                            (object?)result.Deployment ?? id,
-                            $"Deployment {id} reported an error: {result.Error}"), result));
-                        break;
-                    case FollowOutcome.TimedOut:
-                        var status = result.Deployment?.Status ?? "not reported yet";
-                        WriteError(ErrorCatalog.Create(
-                            ErrorCatalog.DeploymentWaitTimeout,
-                            ErrorCategory.OperationTimeout,
-                            (object?)result.Deployment ?? id,
-                            $"Deployment {id} did not settle within {Timeout} (status: {status}). It may still finish: Wait-KernelDeployment -Id {id}"));
-                        break;
                 }
             }
-        }
-
-        /// <summary>Puts the last log lines in the error's RecommendedAction, where $Error shows them.</summary>
-        private static ErrorRecord WithRecentLog(ErrorRecord record, FollowResult result)
-        {
-            if (result.RecentLog.Count > 0)
-            {
-                record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-                {
-                    RecommendedAction = "Last log lines:" + Environment.NewLine + string.Join(Environment.NewLine, result.RecentLog.Select(l => l.Message)),
-                };
-            }
-
-            return record;
         }
     }
 }

@@ -11,6 +11,7 @@ namespace Kernel.PowerShell.Packaging
         EntrypointNotFound,
         EntrypointExcluded,
         FileUnreadable,
+        InvalidArchive,
     }
 
     /// <summary>The app folder cannot be packaged as asked; nothing has been uploaded.</summary>

@@ -41,6 +41,9 @@ namespace Kernel.PowerShell
 
         public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
+        /// <summary>What tab completion offers for this session (app names, ids), kept briefly.</summary>
+        internal Session.CompletionCache Completions { get; } = new Session.CompletionCache();
+
         internal KernelApiClient Client => IsClosed
             ? throw new ObjectDisposedException(nameof(KernelSession), $"Kernel session {Id} to {BaseUri} was disconnected; run Connect-Kernel again.")
             : _client;

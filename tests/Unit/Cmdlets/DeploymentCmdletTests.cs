@@ -116,10 +116,25 @@ public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDis
     }
 
     [Fact]
+    public void Connect_with_a_wrong_key_fails_with_one_actionable_line()
+    {
+        using var other = new PowerShellSession();
+
+        var result = other.Run("param($uri) Connect-Kernel -BaseUri $uri -ApiKey (ConvertTo-SecureString 'sk_wrong' -AsPlainText -Force)", ("uri", _emulator.BaseUri));
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("VerifyFailed,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+        Assert.Equal(
+            $"Cannot connect to {_emulator.BaseUri}: it rejected the API key from the -ApiKey parameter (Kernel API error 401 (Unauthorized): unauthorized: Invalid or missing API key). Check the key, or pass -SkipVerify to connect without checking.",
+            error.Exception.Message);
+    }
+
+    [Fact]
     public void A_wrong_key_gives_a_one_line_authentication_error()
     {
         using var other = new PowerShellSession();
-        other.Run("param($uri) Connect-Kernel -BaseUri $uri -ApiKey (ConvertTo-SecureString 'sk_wrong' -AsPlainText -Force)", ("uri", _emulator.BaseUri)).ThrowOnError();
+        other.Run("param($uri) Connect-Kernel -BaseUri $uri -ApiKey (ConvertTo-SecureString 'sk_wrong' -AsPlainText -Force) -SkipVerify", ("uri", _emulator.BaseUri)).ThrowOnError();
 
         var result = other.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py", ("path", RepositoryPaths.Example("page-title")));
 

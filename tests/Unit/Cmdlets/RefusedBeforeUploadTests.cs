@@ -10,7 +10,7 @@ public sealed class RefusedBeforeUploadTests : IDisposable
     private readonly PowerShellSession _shell = new();
 
     public RefusedBeforeUploadTests() =>
-        _shell.Run("param($uri) Connect-Kernel -BaseUri $uri -ApiKey (ConvertTo-SecureString 'sk_test' -AsPlainText -Force)", ("uri", _server.BaseUri)).ThrowOnError();
+        _shell.Run("param($uri) Connect-Kernel -BaseUri $uri -ApiKey (ConvertTo-SecureString 'sk_test' -AsPlainText -Force) -SkipVerify", ("uri", _server.BaseUri)).ThrowOnError();
 
     public void Dispose()
     {

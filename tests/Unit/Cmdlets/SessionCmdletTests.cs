@@ -13,8 +13,8 @@ public sealed class SessionCmdletTests : IDisposable
     [Fact]
     public void Connect_outputs_nothing_unless_asked_to_pass_the_session_through()
     {
-        var quiet = _shell.Run("Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/").ThrowOnError();
-        var loud = _shell.Run("Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ -PassThru").ThrowOnError();
+        var quiet = _shell.Run("Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ -SkipVerify").ThrowOnError();
+        var loud = _shell.Run("Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ -SkipVerify -PassThru").ThrowOnError();
 
         Assert.Empty(quiet.Output);
         var session = loud.Single<KernelSession>();
@@ -28,7 +28,7 @@ public sealed class SessionCmdletTests : IDisposable
         var session = _shell.Run(
             """
             $credential = [pscredential]::new('ignored', (ConvertTo-SecureString 'sk_cred' -AsPlainText -Force))
-            Connect-Kernel -Credential $credential -BaseUri https://kernel.example.test/api -ProjectId proj_123 -PassThru
+            Connect-Kernel -Credential $credential -BaseUri https://kernel.example.test/api -ProjectId proj_123 -PassThru -SkipVerify
             """).ThrowOnError().Single<KernelSession>();
 
         Assert.Equal("-Credential parameter", session.ApiKeySource);
@@ -41,7 +41,7 @@ public sealed class SessionCmdletTests : IDisposable
     {
         var result = _shell.Run(
             """
-            Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/
+            Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ -SkipVerify
             $before = Get-KernelSession
             Disconnect-Kernel
             [pscustomobject]@{ Before = $before; After = @(Get-KernelSession).Count; Closed = $before.IsClosed }
@@ -64,6 +64,19 @@ public sealed class SessionCmdletTests : IDisposable
     }
 
     [Fact]
+    public void Connect_reports_an_unreachable_host_as_one_actionable_line_and_keeps_no_session()
+    {
+        var result = _shell.Run("Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/; Get-KernelSession");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("VerifyFailed,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+        Assert.Matches("^Cannot connect to http://127.0.0.1:9/: .*Check -BaseUri .*-SkipVerify.*$", error.Exception.Message);
+        Assert.DoesNotContain("\n", error.Exception.Message);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
     public void A_non_http_base_uri_is_refused()
     {
         var result = _shell.Run("Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri ftp://example.test/");
@@ -75,7 +88,7 @@ public sealed class SessionCmdletTests : IDisposable
     public void Default_sessions_belong_to_their_runspace()
     {
         using var other = new PowerShellSession();
-        _shell.Run("Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/").ThrowOnError();
+        _shell.Run("Connect-Kernel -ApiKey (ConvertTo-SecureString 'sk_a' -AsPlainText -Force) -BaseUri http://127.0.0.1:9/ -SkipVerify").ThrowOnError();
 
         Assert.Empty(other.Run("Get-KernelSession").ThrowOnError().Output);
     }

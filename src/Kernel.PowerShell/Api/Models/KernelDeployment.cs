@@ -23,7 +23,8 @@ namespace Kernel.PowerShell
             string? sourceChecksum,
             string? sourceUrl,
             string? sourceRef,
-            string? sourcePath)
+            string? sourcePath,
+            KernelApp? app = null)
         {
             Id = id;
             Status = status;
@@ -38,6 +39,7 @@ namespace Kernel.PowerShell
             SourceUrl = sourceUrl;
             SourceRef = sourceRef;
             SourcePath = sourcePath;
+            App = app;
         }
 
         public string Id { get; }
@@ -70,10 +72,22 @@ namespace Kernel.PowerShell
 
         public string? SourcePath { get; }
 
+        /// <summary>The app version this deployment brought up, when a follow saw it (Wait-KernelDeployment).</summary>
+        public KernelApp? App { get; }
+
+        /// <summary>The app's name, when known.</summary>
+        public string? AppName => App?.AppName;
+
+        /// <summary>The app's version label, when known.</summary>
+        public string? AppVersion => App?.Version;
+
         /// <summary>True once the deployment will not change on its own: running, failed or stopped.</summary>
         public bool IsSettled => DeploymentStatus.IsSettled(Status);
 
         public override string ToString() => Id;
+
+        internal KernelDeployment WithApp(KernelApp? app) => app == null ? this : new KernelDeployment(
+            Id, Status, StatusReason, Region, EntrypointRelPath, EnvVars, CreatedAt, UpdatedAt, SourceType, SourceChecksum, SourceUrl, SourceRef, SourcePath, app);
     }
 
     internal static class DeploymentStatus

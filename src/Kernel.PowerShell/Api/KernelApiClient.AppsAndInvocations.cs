@@ -1,0 +1,120 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Kernel.PowerShell.Diagnostics;
+
+namespace Kernel.PowerShell.Api
+{
+    /// <summary>Apps (kernel-api.md §7) and invocations (§8).</summary>
+    internal sealed partial class KernelApiClient
+    {
+        /// <summary>The output the CLI sends when a user cancels an invocation (kernel-cli.md §6).</summary>
+        internal const string CancelOutput = "{\"error\":\"Invocation cancelled by user\"}";
+
+        public Task ListAppsAsync(string? name, string? version, string? query, long skip, long first, Func<KernelApp, bool> emit, IOperationObserver observer, CancellationToken cancellationToken) =>
+            ListAsync(
+                "apps",
+                new Query().With("app_name", name).With("version", version).With("query", query),
+                skip,
+                first,
+                e => WireFormat.ToApp(e),
+                emit,
+                observer,
+                cancellationToken);
+
+        /// <summary>
+        /// POST /invocations; returns the new invocation's id. Never retried blindly: a second POST would run the
+        /// action twice.
+        /// </summary>
+        public async Task<string> InvokeAsync(InvocationRequest invocation, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var body = new
+            {
+                app_name = invocation.AppName,
+                action_name = invocation.ActionName,
+                version = invocation.Version,
+                payload = invocation.Payload,
+                @async = invocation.Async,
+                async_timeout_seconds = invocation.AsyncTimeoutSeconds,
+            };
+            var json = await SendAsync(HttpMethod.Post, "invocations", body, observer, cancellationToken, invocation.Async ? RequestTimeout : SyncInvocationTimeout).ConfigureAwait(false);
+            return WireFormat.Parse(json, "invocation", e => WireFormat.String(e, "id"))
+                ?? throw new KernelProtocolException("The Kernel API accepted the invocation but sent no id.");
+        }
+
+        public async Task<KernelInvocation> GetInvocationAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
+            WireFormat.ParseInvocation(await SendAsync(HttpMethod.Get, "invocations/" + Uri.EscapeDataString(id), null, observer, cancellationToken).ConfigureAwait(false));
+
+        public Task ListInvocationsAsync(InvocationFilter filter, long skip, long first, Func<KernelInvocation, bool> emit, IOperationObserver observer, CancellationToken cancellationToken) =>
+            ListAsync(
+                "invocations",
+                new Query()
+                    .With("app_name", filter.AppName)
+                    .With("version", filter.Version)
+                    .With("action_name", filter.ActionName)
+                    .With("deployment_id", filter.DeploymentId)
+                    .With("status", filter.Status)
+                    .With("since", filter.Since)
+                    .With("query", filter.Query),
+                skip,
+                first,
+                WireFormat.ToInvocation,
+                emit,
+                observer,
+                cancellationToken);
+
+        /// <summary>PATCH /invocations/{id}: succeeded or failed (failed cancels a running invocation).</summary>
+        public async Task<KernelInvocation> UpdateInvocationAsync(string id, string status, string? output, IOperationObserver observer, CancellationToken cancellationToken) =>
+            WireFormat.ParseInvocation(await SendAsync(new HttpMethod("PATCH"), "invocations/" + Uri.EscapeDataString(id), new { status, output }, observer, cancellationToken).ConfigureAwait(false));
+
+        public Task DeleteInvocationBrowsersAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
+            SendAsync(HttpMethod.Delete, "invocations/" + Uri.EscapeDataString(id) + "/browsers", null, observer, cancellationToken);
+
+        public Task<bool> FollowInvocationEventsAsync(string id, string? since, Func<KernelEvent, bool> onEvent, IOperationObserver observer, CancellationToken cancellationToken) =>
+            FollowAsync("invocations/" + Uri.EscapeDataString(id) + "/events", since, data => onEvent(KernelEvent.Parse(id, data)), observer, cancellationToken);
+    }
+
+    internal sealed class InvocationRequest
+    {
+        public InvocationRequest(string appName, string actionName, string version, string? payload, bool isAsync, int? asyncTimeoutSeconds)
+        {
+            AppName = appName;
+            ActionName = actionName;
+            Version = version;
+            Payload = payload;
+            Async = isAsync;
+            AsyncTimeoutSeconds = asyncTimeoutSeconds;
+        }
+
+        public string AppName { get; }
+
+        public string ActionName { get; }
+
+        public string Version { get; }
+
+        /// <summary>JSON text, or null for no payload.</summary>
+        public string? Payload { get; }
+
+        public bool Async { get; }
+
+        public int? AsyncTimeoutSeconds { get; }
+    }
+
+    internal sealed class InvocationFilter
+    {
+        public string? AppName { get; set; }
+
+        public string? Version { get; set; }
+
+        public string? ActionName { get; set; }
+
+        public string? DeploymentId { get; set; }
+
+        public string? Status { get; set; }
+
+        public string? Since { get; set; }
+
+        public string? Query { get; set; }
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+
+namespace Kernel.PowerShell
+{
+    /// <summary>One run of an app action.</summary>
+    public sealed class KernelInvocation
+    {
+        internal KernelInvocation(string id, string appName, string version, string actionName, string status, string? statusReason, string? payload, string? outputJson, DateTimeOffset? startedAt, DateTimeOffset? finishedAt)
+        {
+            Id = id;
+            AppName = appName;
+            Version = version;
+            ActionName = actionName;
+            Status = status;
+            StatusReason = statusReason;
+            Payload = payload;
+            OutputJson = outputJson;
+            Output = JsonValues.ParseOrNull(outputJson);
+            StartedAt = startedAt;
+            FinishedAt = finishedAt;
+        }
+
+        public string Id { get; }
+
+        public string AppName { get; }
+
+        public string Version { get; }
+
+        public string ActionName { get; }
+
+        /// <summary>queued, running, succeeded or failed.</summary>
+        public string Status { get; }
+
+        public string? StatusReason { get; }
+
+        /// <summary>The payload as sent (JSON text).</summary>
+        public string? Payload { get; }
+
+        /// <summary>The output, parsed: dictionaries, arrays and plain values.</summary>
+        public object? Output { get; }
+
+        /// <summary>The output as the API returned it (JSON text).</summary>
+        public string? OutputJson { get; }
+
+        public DateTimeOffset? StartedAt { get; }
+
+        public DateTimeOffset? FinishedAt { get; }
+
+        public bool IsFinished => Status == InvocationStatus.Succeeded || Status == InvocationStatus.Failed;
+
+        public override string ToString() => Id;
+    }
+
+    internal static class InvocationStatus
+    {
+        public const string Queued = "queued";
+        public const string Running = "running";
+        public const string Succeeded = "succeeded";
+        public const string Failed = "failed";
+        public static readonly string[] All = { Queued, Running, Succeeded, Failed };
+    }
+}

@@ -1,0 +1,25 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Kernel.PowerShell.Api
+{
+    /// <summary>An immutable query string; parameters without a value are left out.</summary>
+    internal sealed class Query
+    {
+        private readonly IReadOnlyList<KeyValuePair<string, string>> _pairs;
+
+        public Query()
+            : this(Array.Empty<KeyValuePair<string, string>>())
+        {
+        }
+
+        private Query(IReadOnlyList<KeyValuePair<string, string>> pairs) => _pairs = pairs;
+
+        public Query With(string name, string? value) =>
+            string.IsNullOrEmpty(value) ? this : new Query(_pairs.Concat(new[] { new KeyValuePair<string, string>(name, value!) }).ToList());
+
+        public override string ToString() =>
+            _pairs.Count == 0 ? string.Empty : "?" + string.Join("&", _pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+    }
+}

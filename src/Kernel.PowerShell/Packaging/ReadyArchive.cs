@@ -1,0 +1,51 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+
+namespace Kernel.PowerShell.Packaging
+{
+    /// <summary>A ZIP the user built: checked before upload so a bad archive never reaches Kernel.</summary>
+    internal static class ReadyArchive
+    {
+        /// <summary>Fails unless the file is a ZIP whose entries include the entrypoint; returns the file count.</summary>
+        public static int Check(string path, string entrypointRelPath)
+        {
+            if (!File.Exists(path))
+            {
+                throw new PackagingException(PackagingFailure.PathNotFound, path, $"The archive '{path}' does not exist.");
+            }
+
+            try
+            {
+                using var zip = ZipFile.OpenRead(path);
+                var files = zip.Entries.Where(e => e.FullName.Length > 0 && !e.FullName.EndsWith("/", StringComparison.Ordinal)).ToList();
+                if (files.Any(e => e.FullName.IndexOf('\\') >= 0))
+                {
+                    throw new PackagingException(
+                        PackagingFailure.InvalidArchive,
+                        path,
+                        $"The archive '{path}' names entries with '\\' separators (Windows PowerShell 5.1's Compress-Archive does that); Kernel's Linux servers would not find folders in it. Deploy the folder with -Path instead.");
+                }
+
+                if (!files.Any(e => string.Equals(e.FullName, entrypointRelPath, StringComparison.Ordinal)))
+                {
+                    throw new PackagingException(
+                        PackagingFailure.EntrypointNotFound,
+                        path,
+                        $"The entrypoint '{entrypointRelPath}' is not in the archive '{path}' ({files.Count} files).");
+                }
+
+                return files.Count;
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new PackagingException(PackagingFailure.InvalidArchive, path, $"'{path}' is not a valid ZIP archive: {ex.Message}", ex);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && !(ex is FileNotFoundException)))
+            {
+                throw new PackagingException(PackagingFailure.FileUnreadable, path, $"Cannot read '{path}': {ex.Message}", ex);
+            }
+        }
+    }
+}
