@@ -60,7 +60,7 @@ public sealed class DeploymentLifecycle(World world, EmulatorOptions options, Ti
             ? $"Using {deployment.Source.Url} at {deployment.Source.Ref} (not fetched: emulated build)"
             : $"Received app archive ({inspection.FileCount} files, {archiveBytes} bytes, sha256 {deployment.Source.Checksum[..12]})");
         Log(deployment, $"Building {deployment.Entrypoint}");
-        var failure = inspection.Failure ?? world.TakeDeploymentFailure(inspection.App?.Name);
+        var failure = inspection.Failure;
         if (failure is not null)
         {
             Log(deployment, "error: " + failure);

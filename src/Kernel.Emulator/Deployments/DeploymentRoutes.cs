@@ -115,6 +115,13 @@ public static partial class DeploymentRoutes
 
             deployment = new DeploymentRecord(World.NewId(), project, clock.GetUtcNow().UtcDateTime, entrypoint, version, [.. envVarNames], source, appName, inspection.App?.Actions ?? []);
             world.Add(deployment);
+
+            // A scripted failure belongs to the next deployment created, decided now rather than mid-build,
+            // so a build still running from before cannot take it.
+            if (inspection.Failure is null && world.TakeDeploymentFailure(appName) is { } scripted)
+            {
+                inspection = inspection with { Failure = scripted };
+            }
         }
 
         lifecycle.Start(deployment, inspection, archiveBytes);

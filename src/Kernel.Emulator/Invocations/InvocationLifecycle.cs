@@ -66,7 +66,7 @@ public sealed class InvocationLifecycle(World world, EmulatorOptions options, Ti
         }
 
         await Task.Delay(options.StepDelay);
-        var scripted = world.TakeInvocationResult(invocation.Deployment.AppName!, invocation.ActionName);
+        var scripted = invocation.Scripted;
         lock (world.Gate)
         {
             if (invocation.IsFinished)

@@ -96,7 +96,10 @@ public static class InvocationRoutes
             return KernelErrors.NotFound($"action '{actionName}' in app '{appName}' version '{version}'");
         }
 
-        var invocation = new InvocationRecord(World.NewId(), project, deployment, actionName, payload, clock.GetUtcNow().UtcDateTime);
+        var invocation = new InvocationRecord(World.NewId(), project, deployment, actionName, payload, clock.GetUtcNow().UtcDateTime)
+        {
+            Scripted = world.TakeInvocationResult(appName, actionName),
+        };
         world.Add(invocation);
         var wsBase = $"ws://{context.Request.Host}/_emulator";
         if (isAsync)

@@ -41,6 +41,9 @@ public sealed class InvocationRecord(string id, string project, DeploymentRecord
 
     public DateTime StartedAt { get; } = startedAt;
 
+    /// <summary>The scripted result this invocation was created under, if any.</summary>
+    public ScriptedInvocation? Scripted { get; init; }
+
     public string Status { get; set; } = "queued";
 
     public string? StatusReason { get; set; }
