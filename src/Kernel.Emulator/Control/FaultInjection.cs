@@ -23,6 +23,9 @@ public enum FaultKind
 
     /// <summary>Only wait <see cref="FaultRule.DelayMs"/>, then answer normally.</summary>
     Delay,
+
+    /// <summary>Handle the request in full, then hold the answer back for <see cref="FaultRule.DelayMs"/> (a slow or lost answer).</summary>
+    DelayAnswer,
 }
 
 /// <summary>
@@ -112,13 +115,16 @@ public sealed class FaultInjection
             return;
         }
 
-        if (rule.DelayMs > 0)
+        if (rule.DelayMs > 0 && rule.Kind != FaultKind.DelayAnswer)
         {
             await Task.Delay(rule.DelayMs, context.RequestAborted);
         }
 
         switch (rule.Kind)
         {
+            case FaultKind.DelayAnswer:
+                await RewriteBodyAsync(context, next, rule.Kind, rule.DelayMs);
+                return;
             case FaultKind.Delay:
                 await next();
                 return;
@@ -142,12 +148,12 @@ public sealed class FaultInjection
                 await next();
                 return;
             default:
-                await RewriteBodyAsync(context, next, rule.Kind);
+                await RewriteBodyAsync(context, next, rule.Kind, 0);
                 return;
         }
     }
 
-    private static async Task RewriteBodyAsync(HttpContext context, Func<Task> next, FaultKind kind)
+    private static async Task RewriteBodyAsync(HttpContext context, Func<Task> next, FaultKind kind, int delayMs)
     {
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
@@ -162,6 +168,15 @@ public sealed class FaultInjection
         }
 
         var body = buffer.ToArray();
+        if (kind == FaultKind.DelayAnswer)
+        {
+            // The work is done; only the answer is late (the client may have given up by then).
+            await Task.Delay(delayMs, context.RequestAborted);
+            context.Response.ContentLength = body.Length;
+            await original.WriteAsync(body, context.RequestAborted);
+            return;
+        }
+
         var half = body.AsMemory(0, body.Length / 2);
         if (kind == FaultKind.MalformedJson)
         {

@@ -10,11 +10,12 @@ public sealed record JournalEntry(
     string Query,
     IReadOnlyDictionary<string, string> Headers,
     IReadOnlyList<string>? FormFields,
-    int Status);
+    int Status,
+    string? KeyFingerprint);
 
 /// <summary>
-/// The request journal (GET /_emulator/journal). The Authorization value is replaced by REDACTED, and of a
-/// multipart body only the field names are kept, never values.
+/// The request journal (GET /_emulator/journal). The Authorization value is replaced by REDACTED (a short
+/// SHA-256 fingerprint of the key tells keys apart), and of a multipart body only the field names are kept.
 /// </summary>
 public sealed class Journal
 {
@@ -33,7 +34,7 @@ public sealed class Journal
             fields = [.. form.Keys, .. form.Files.Select(f => f.Name)];
         }
 
-        var entry = new JournalEntry(at, context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? string.Empty, headers, fields, context.Response.StatusCode);
+        var entry = new JournalEntry(at, context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? string.Empty, headers, fields, context.Response.StatusCode, Fingerprint(context.Request));
         lock (_entries)
         {
             _entries.AddLast(entry);
@@ -58,6 +59,14 @@ public sealed class Journal
         {
             _entries.Clear();
         }
+    }
+
+    /// <summary>The first 12 hex digits of the bearer token's SHA-256: tells keys apart without revealing them.</summary>
+    public static string? Fingerprint(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var space = header.IndexOf(' ');
+        return space < 0 ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(header[(space + 1)..].Trim())))[..12];
     }
 
     private static string Redact(string value)

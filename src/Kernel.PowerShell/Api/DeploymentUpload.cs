@@ -93,6 +93,33 @@ namespace Kernel.PowerShell.Api
 
         public IReadOnlyDictionary<string, string> EnvVars { get; }
 
+        /// <summary>Hex SHA-256 of the archive as last sent whole; null until a body went out complete.</summary>
+        public string? SentChecksum { get; private set; }
+
+        /// <summary>Hex SHA-256 of the archive file (what the server reports as source_checksum).</summary>
+        public string ArchiveChecksum()
+        {
+            if (SentChecksum != null)
+            {
+                return SentChecksum;
+            }
+
+            using var file = new FileStream(ArchivePath!, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            return Hex(sha.ComputeHash(file));
+        }
+
+        internal static string Hex(byte[] hash)
+        {
+            var text = new StringBuilder(hash.Length * 2);
+            foreach (var b in hash)
+            {
+                text.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return text.ToString();
+        }
+
         public static DeploymentUpload FromArchive(string archivePath, string entrypointRelPath, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
             new DeploymentUpload(archivePath, entrypointRelPath, null, version, force, region, envVars);
 
@@ -111,7 +138,8 @@ namespace Kernel.PowerShell.Api
             {
                 var archive = new ProgressStreamContent(
                     new FileStream(ArchivePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true),
-                    bytesSent);
+                    bytesSent,
+                    checksum => SentChecksum = checksum);
                 archive.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
                 archive.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileName = "\"app.zip\"" };
                 content.Add(archive);
@@ -158,16 +186,18 @@ namespace Kernel.PowerShell.Api
             content.Add(part);
         }
 
-        /// <summary>Streams a file into the request body and reports each chunk sent.</summary>
+        /// <summary>Streams a file into the request body, reporting each chunk and hashing what it sends.</summary>
         private sealed class ProgressStreamContent : HttpContent
         {
             private readonly Stream _source;
             private readonly Action<long> _bytesSent;
+            private readonly Action<string> _sentWhole;
 
-            public ProgressStreamContent(Stream source, Action<long> bytesSent)
+            public ProgressStreamContent(Stream source, Action<long> bytesSent, Action<string> sentWhole)
             {
                 _source = source;
                 _bytesSent = bytesSent;
+                _sentWhole = sentWhole;
             }
 
             protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
@@ -176,12 +206,16 @@ namespace Kernel.PowerShell.Api
                 long sent = 0;
                 int read;
                 _source.Position = 0;
+                using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
                 while ((read = await _source.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
                 {
                     await stream.WriteAsync(buffer, 0, read).ConfigureAwait(false);
+                    sha.AppendData(buffer, 0, read);
                     sent += read;
                     _bytesSent(sent);
                 }
+
+                _sentWhole(Hex(sha.GetHashAndReset()));
             }
 
             protected override bool TryComputeLength(out long length)

@@ -9,12 +9,14 @@ namespace Kernel.PowerShell.Api
 {
     /// <summary>
     /// Follows an event stream to its end, whatever the network does: a broken or silent stream is opened again
-    /// from the last event seen (<c>since</c>), and log lines at the seam are not repeated. A stream the server
-    /// ends early is handed to <c>streamEnded</c>, which says whether the subject is done.
+    /// from the last event seen (<c>since</c>), and log lines at the seam are not repeated; after three breaks
+    /// in a row it falls back to polling the state. A stream the server ends early is handed to
+    /// <c>streamEnded</c>, which looks the state up and says whether the subject is done.
     /// </summary>
     internal sealed class EventFollower
     {
         private const int MaxConsecutiveFailures = 3;
+        private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
         private readonly HashSet<string> _seam = new HashSet<string>(StringComparer.Ordinal);
         private DateTimeOffset? _lastLogAt;
 
@@ -40,13 +42,21 @@ namespace Kernel.PowerShell.Api
                 bool stopped;
                 try
                 {
-                    stopped = await open(Since(), e => !IsRepeat(e) && onEvent(e)).ConfigureAwait(false);
+                    stopped = await open(Since(), e => IsRepeat(e) || onEvent(e)).ConfigureAwait(false);
                     failures = 0;
                 }
-                catch (Exception ex) when ((ex is KernelConnectionException || ex is TimeoutException) && ++failures < MaxConsecutiveFailures && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when ((ex is KernelConnectionException || ex is TimeoutException) && !cancellationToken.IsCancellationRequested)
                 {
-                    observer.Verbose($"The event stream of {what} broke ({ex.Message}); reconnecting.");
-                    continue;
+                    if (++failures < MaxConsecutiveFailures)
+                    {
+                        observer.Verbose($"The event stream of {what} broke ({ex.Message}); reconnecting.");
+                        await Task.Delay(TimeSpan.FromMilliseconds(250 * failures), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    observer.Warning($"The event stream of {what} broke {failures} times in a row ({ex.Message}); following it by polling instead, without its logs.");
+                    await PollAsync(streamEnded, cancellationToken).ConfigureAwait(false);
+                    return;
                 }
 
                 if (stopped || await streamEnded().ConfigureAwait(false))
@@ -56,6 +66,15 @@ namespace Kernel.PowerShell.Api
 
                 observer.Verbose($"The event stream of {what} closed early; following it again.");
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Asks for the state until it settles; a failing lookup is retried by the client's own policy.</summary>
+        private static async Task PollAsync(Func<Task<bool>> settled, CancellationToken cancellationToken)
+        {
+            while (!await settled().ConfigureAwait(false))
+            {
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
 

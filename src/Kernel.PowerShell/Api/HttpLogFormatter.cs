@@ -20,7 +20,7 @@ namespace Kernel.PowerShell.Api
         {
             "Accept", "Content-Type", "Content-Length", "User-Agent", "Date", "Retry-After", "retry-after-ms",
             "x-should-retry", "X-Kernel-Project-Id", "X-Request-Id", "Request-Id", "X-Has-More", "X-Next-Offset",
-            "X-Limit", "X-Offset", "X-SSE-Content-Type", "Transfer-Encoding", "Cache-Control", "Connection",
+            "X-Limit", "X-Offset", "X-SSE-Content-Type", "Transfer-Encoding", "Cache-Control", "Connection", "X-Retry-Count",
         };
 
         private static readonly HashSet<string> SafeQueryParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

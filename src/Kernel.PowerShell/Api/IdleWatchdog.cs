@@ -23,11 +23,14 @@ namespace Kernel.PowerShell.Api
         /// <summary>True when the token fired because of silence rather than the caller.</summary>
         public bool TimedOut => _source.IsCancellationRequested && !_caller.IsCancellationRequested;
 
-        public void Kick()
+        public void Kick() => Kick(_idle);
+
+        /// <summary>Restarts the clock with another limit, e.g. the answer's timeout once an upload is sent.</summary>
+        public void Kick(TimeSpan limit)
         {
             try
             {
-                _source.CancelAfter(_idle);
+                _source.CancelAfter(limit);
             }
             catch (ObjectDisposedException)
             {

@@ -11,10 +11,47 @@ namespace Kernel.PowerShell.Api
     internal sealed partial class KernelApiClient
     {
         /// <summary>
-        /// POST /deployments. Never retried blindly (the body may have reached the server); the upload has an
-        /// idle timeout instead of a total one, so a large archive on a slow link is not cut.
+        /// POST /deployments, safe against duplicates: it is sent again only when the server cannot have acted
+        /// on it (no connection, or a 429 refusal). When the body may have arrived but the answer did not (a
+        /// timeout, a dropped connection, a 5xx), the recent deployments are searched for this very upload
+        /// (same checksum, entrypoint and time) instead: found, it is returned; not found, the error says
+        /// nothing was created and the command can be run again.
         /// </summary>
         public async Task<KernelDeployment> CreateDeploymentAsync(DeploymentUpload upload, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var started = DateTimeOffset.UtcNow;
+            for (var retries = 0; ; retries++)
+            {
+                try
+                {
+                    var created = await PostDeploymentAsync(upload, observer, cancellationToken).ConfigureAwait(false);
+                    CompareChecksums(upload, created, observer);
+                    return created;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && retries < Retries.MaxRetries && IsRefusal(ex))
+                {
+                    var delay = Retries.Delay(retries, ex);
+                    observer.Verbose($"POST /deployments was not accepted ({ex.Message}); sending it again in {delay.TotalSeconds:0.0} s (retry {retries + 1} of {Retries.MaxRetries}).");
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !IsRefusal(ex) && MayHaveArrived(ex))
+                {
+                    observer.Verbose($"POST /deployments got no usable answer ({ex.Message}); looking for the deployment it may have created.");
+                    var found = await FindCreatedAsync(upload, started, observer, cancellationToken).ConfigureAwait(false);
+                    if (found != null)
+                    {
+                        observer.Verbose($"The upload did arrive: deployment {found.Id} was created; continuing with it.");
+                        return found;
+                    }
+
+                    throw new DeploymentNotCreatedException(
+                        $"The deployment was not created: the upload failed ({ex.Message}) and no deployment of this upload exists on {BaseUri}. It is safe to run the command again.",
+                        ex);
+                }
+            }
+        }
+
+        private async Task<KernelDeployment> PostDeploymentAsync(DeploymentUpload upload, IOperationObserver observer, CancellationToken cancellationToken)
         {
             using var watchdog = new IdleWatchdog(IdleTimeout, cancellationToken);
             var total = upload.ArchivePath == null ? 0 : new FileInfo(upload.ArchivePath).Length;
@@ -22,7 +59,16 @@ namespace Kernel.PowerShell.Api
             using var request = NewRequest(HttpMethod.Post, "deployments", "application/json");
             request.Content = upload.BuildContent(sent =>
             {
-                watchdog.Kick();
+                if (sent == total)
+                {
+                    // The body is out: from now on the server's answer has the plain request timeout.
+                    watchdog.Kick(RequestTimeout);
+                }
+                else
+                {
+                    watchdog.Kick();
+                }
+
                 if (progress.ShouldReport() || sent == total)
                 {
                     observer.Progress(new OperationProgress(OperationPhase.Upload, sent, total, $"{Bytes.Format(sent)} of {Bytes.Format(total)}"));
@@ -40,7 +86,70 @@ namespace Kernel.PowerShell.Api
             }
             catch (OperationCanceledException) when (watchdog.TimedOut)
             {
-                throw new TimeoutException($"The upload to {BaseUri}deployments made no progress for {IdleTimeout.TotalSeconds:0} s.");
+                throw new TimeoutException(upload.SentChecksum == null
+                    ? $"the upload made no progress for {IdleTimeout.TotalSeconds:0} s"
+                    : $"no answer within {RequestTimeout.TotalSeconds:0} s after the upload");
+            }
+        }
+
+        /// <summary>The server refused the request outright (it cannot have created anything): sending again is safe.</summary>
+        private static bool IsRefusal(Exception ex) =>
+            (ex is KernelConnectionException connection && connection.BeforeSending)
+            || (ex is KernelApiException api && (int)api.StatusCode == 429 && api.ShouldRetry != false);
+
+        /// <summary>The body may have reached the server even though no good answer came back.</summary>
+        private static bool MayHaveArrived(Exception ex) =>
+            ex is KernelConnectionException || ex is TimeoutException || (ex is KernelApiException api && (int)api.StatusCode >= 500);
+
+        /// <summary>The deployment made from this upload since <paramref name="started"/>, if the server has one.</summary>
+        private async Task<KernelDeployment?> FindCreatedAsync(DeploymentUpload upload, DateTimeOffset started, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var checksum = upload.ArchivePath == null ? null : upload.ArchiveChecksum();
+            var since = started - TimeSpan.FromMinutes(5);
+            KernelDeployment? found = null;
+            try
+            {
+                await ListDeploymentsAsync(null, null, null, 0, MaxPageSize, d =>
+                {
+                    if (d.CreatedAt != DateTimeOffset.MinValue && d.CreatedAt < since)
+                    {
+                        return false;
+                    }
+
+                    var same = checksum != null
+                        ? string.Equals(d.SourceChecksum, checksum, StringComparison.OrdinalIgnoreCase) && d.EntrypointRelPath == upload.EntrypointRelPath
+                        : d.SourceType == "github" && d.SourceUrl == upload.Source!.Url && d.SourceRef == upload.Source.Ref;
+                    if (same)
+                    {
+                        found = d;
+                        return false;
+                    }
+
+                    return true;
+                }, observer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
+            {
+                throw new DeploymentNotCreatedException(
+                    $"Could not tell whether the deployment was created: the upload failed and looking it up failed too ({ex.Message}). Check with Get-KernelDeployment -First 5 before running the command again.",
+                    ex,
+                    certain: false);
+            }
+
+            return found;
+        }
+
+        private static void CompareChecksums(DeploymentUpload upload, KernelDeployment created, IOperationObserver observer)
+        {
+            if (upload.SentChecksum == null)
+            {
+                return;
+            }
+
+            observer.Verbose($"Archive SHA-256 {upload.SentChecksum}.");
+            if (created.SourceChecksum != null && !string.Equals(created.SourceChecksum, upload.SentChecksum, StringComparison.OrdinalIgnoreCase))
+            {
+                observer.Warning($"Deployment {created.Id}: the server's checksum of the archive ({created.SourceChecksum}) differs from what was sent ({upload.SentChecksum}).");
             }
         }
 

@@ -58,27 +58,79 @@ namespace Kernel.PowerShell.Api
         /// <summary>Longest silence tolerated while uploading or reading an event stream.</summary>
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-        /// <summary>Sends a plain request (a JSON body or none) and returns the answer's body ("" for 204).</summary>
+        /// <summary>How often a failed safe request is tried again (the official SDKs' default is 2).</summary>
+        public RetryPolicy Retries { get; set; } = new RetryPolicy(2);
+
+        /// <summary>
+        /// Sends a plain request (a JSON body or none) and returns the answer's body ("" for 204). GET, DELETE
+        /// and PATCH are retried per <see cref="Retries"/>; a POST only when it cannot have reached the server
+        /// (no connection, or a 429 refusal), so an action never runs twice.
+        /// </summary>
         internal async Task<string> SendAsync(HttpMethod method, string path, object? jsonBody, IOperationObserver observer, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
         {
-            var limit = requestTimeout ?? RequestTimeout;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(limit);
-            using var request = NewRequest(method, path, method == HttpMethod.Delete ? "*/*" : "application/json");
-            if (jsonBody != null)
+            var body = jsonBody == null ? null : JsonSerializer.Serialize(jsonBody, jsonBody.GetType(), BodyOptions);
+            var (text, _) = await SendWithRetriesAsync(
+                () =>
+                {
+                    var request = NewRequest(method, path, method == HttpMethod.Delete ? "*/*" : "application/json");
+                    if (body != null)
+                    {
+                        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                    }
+
+                    return request;
+                },
+                idempotent: method != HttpMethod.Post,
+                requestTimeout ?? RequestTimeout,
+                observer,
+                cancellationToken).ConfigureAwait(false);
+            return text;
+        }
+
+        /// <summary>One request with its retries: the body text and the answer's headers.</summary>
+        private async Task<(string Body, HttpResponseHeaders Headers)> SendWithRetriesAsync(Func<HttpRequestMessage> build, bool idempotent, TimeSpan attemptTimeout, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            for (var retries = 0; ; retries++)
             {
-                request.Content = new StringContent(JsonSerializer.Serialize(jsonBody, jsonBody.GetType(), BodyOptions), Encoding.UTF8, "application/json");
+                using var request = build();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(attemptTimeout);
+                try
+                {
+                    if (retries > 0)
+                    {
+                        request.Headers.TryAddWithoutValidation("X-Retry-Count", retries.ToString(CultureInfo.InvariantCulture));
+                    }
+
+                    using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, observer).ConfigureAwait(false);
+                    return (await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false), response.Headers);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && retries < Retries.MaxRetries && MayRetry(ex, idempotent, timeout.IsCancellationRequested))
+                {
+                    var failure = timeout.IsCancellationRequested && ex is OperationCanceledException
+                        ? new TimeoutException($"no answer within {attemptTimeout.TotalSeconds:0} s")
+                        : ex;
+                    var delay = Retries.Delay(retries, failure);
+                    observer.Verbose($"{request.Method.Method} {StripQuery(request.RequestUri!.AbsolutePath)} failed ({failure.Message}); retrying in {delay.TotalSeconds:0.0} s (retry {retries + 1} of {Retries.MaxRetries}).");
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"{request.Method.Method} {BaseUri}{StripQuery(request.RequestUri!.PathAndQuery).TrimStart('/')} got no answer within {attemptTimeout.TotalSeconds:0} s.");
+                }
+            }
+        }
+
+        private static bool MayRetry(Exception failure, bool idempotent, bool timedOut)
+        {
+            if (idempotent)
+            {
+                return timedOut ? failure is OperationCanceledException : RetryPolicy.IsRetryable(failure);
             }
 
-            try
-            {
-                using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, observer).ConfigureAwait(false);
-                return await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"{method.Method} {BaseUri}{StripQuery(path)} got no answer within {limit.TotalSeconds:0} s.");
-            }
+            // A POST is sent again only when the server cannot have acted on it.
+            return (failure is KernelConnectionException connection && connection.BeforeSending)
+                || (failure is KernelApiException api && (int)api.StatusCode == 429 && api.ShouldRetry != false);
         }
 
         /// <summary>
@@ -95,23 +147,10 @@ namespace Kernel.PowerShell.Api
             {
                 var limit = (int)Math.Min(MaxPageSize, left);
                 var pagePath = path + query.With("limit", limit.ToString(CultureInfo.InvariantCulture)).With("offset", offset.ToString(CultureInfo.InvariantCulture));
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(RequestTimeout);
-                using var request = NewRequest(HttpMethod.Get, pagePath, "application/json");
-                List<T> items;
-                string? hasMore;
-                string? nextOffset;
-                try
-                {
-                    using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, observer).ConfigureAwait(false);
-                    items = WireFormat.ParseArray(await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false), StripQuery(path), convert);
-                    hasMore = Header(response, "X-Has-More");
-                    nextOffset = Header(response, "X-Next-Offset");
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"GET {BaseUri}{StripQuery(path)} got no answer within {RequestTimeout.TotalSeconds:0} s.");
-                }
+                var (body, headers) = await SendWithRetriesAsync(() => NewRequest(HttpMethod.Get, pagePath, "application/json"), idempotent: true, RequestTimeout, observer, cancellationToken).ConfigureAwait(false);
+                var items = WireFormat.ParseArray(body, StripQuery(path), convert);
+                var hasMore = Header(headers, "X-Has-More");
+                var nextOffset = Header(headers, "X-Next-Offset");
 
                 foreach (var item in items)
                 {
@@ -211,7 +250,7 @@ namespace Kernel.PowerShell.Api
             }
             catch (HttpRequestException ex)
             {
-                throw new KernelConnectionException($"Could not reach the Kernel API at {BaseUri}: {Innermost(ex).Message}", ex);
+                throw new KernelConnectionException($"Could not reach the Kernel API at {BaseUri}: {Innermost(ex).Message}", ex, NeverConnected(ex));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -230,7 +269,15 @@ namespace Kernel.PowerShell.Api
                 var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
                 var error = WireFormat.TryParseError(body);
                 var detail = error?.Message ?? SingleLine(body, response.ReasonPhrase ?? string.Empty);
-                throw new KernelApiException(response.StatusCode, request.Method.Method, request.RequestUri!.AbsolutePath, error?.Code, detail, RequestId(response));
+                throw new KernelApiException(
+                    response.StatusCode,
+                    request.Method.Method,
+                    request.RequestUri!.AbsolutePath,
+                    error?.Code,
+                    detail,
+                    RequestId(response),
+                    RetryPolicy.ReadRetryAfter(response, DateTimeOffset.UtcNow),
+                    RetryPolicy.ReadShouldRetry(response.Headers));
             }
         }
 
@@ -250,13 +297,31 @@ namespace Kernel.PowerShell.Api
             }
         }
 
-        private static string? Header(HttpResponseMessage response, string name) =>
-            response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+        private static string? Header(HttpResponseHeaders headers, string name) =>
+            headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 
         private static string StripQuery(string path)
         {
             var question = path.IndexOf('?');
             return question < 0 ? path : path.Substring(0, question);
+        }
+
+        /// <summary>True when the failure happened before a connection existed: the request never left.</summary>
+        private static bool NeverConnected(Exception ex)
+        {
+            for (var inner = ex; inner != null; inner = inner.InnerException)
+            {
+                if (inner is System.Net.Sockets.SocketException socket)
+                {
+                    return socket.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused
+                        || socket.SocketErrorCode == System.Net.Sockets.SocketError.HostNotFound
+                        || socket.SocketErrorCode == System.Net.Sockets.SocketError.HostUnreachable
+                        || socket.SocketErrorCode == System.Net.Sockets.SocketError.NetworkUnreachable
+                        || socket.SocketErrorCode == System.Net.Sockets.SocketError.TryAgain;
+                }
+            }
+
+            return false;
         }
 
         private static string? RequestId(HttpResponseMessage response)

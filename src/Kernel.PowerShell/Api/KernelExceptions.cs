@@ -6,7 +6,7 @@ namespace Kernel.PowerShell
     /// <summary>The Kernel API answered with an error status.</summary>
     public sealed class KernelApiException : Exception
     {
-        internal KernelApiException(HttpStatusCode statusCode, string method, string path, string? errorCode, string detail, string? requestId)
+        internal KernelApiException(HttpStatusCode statusCode, string method, string path, string? errorCode, string detail, string? requestId, TimeSpan? retryAfter = null, bool? shouldRetry = null)
             : base(FormatMessage(statusCode, errorCode, detail))
         {
             StatusCode = statusCode;
@@ -14,6 +14,8 @@ namespace Kernel.PowerShell
             Path = path;
             ErrorCode = errorCode;
             RequestId = requestId;
+            RetryAfter = retryAfter;
+            ShouldRetry = shouldRetry;
         }
 
         public HttpStatusCode StatusCode { get; }
@@ -28,6 +30,12 @@ namespace Kernel.PowerShell
         /// <summary>The server's request id, when it sent one: quote it when reporting a problem to Kernel.</summary>
         public string? RequestId { get; }
 
+        /// <summary>How long the server asked to wait before trying again (Retry-After or retry-after-ms).</summary>
+        public TimeSpan? RetryAfter { get; }
+
+        /// <summary>The server's x-should-retry answer, when it sent one.</summary>
+        internal bool? ShouldRetry { get; }
+
         private static string FormatMessage(HttpStatusCode status, string? code, string detail)
         {
             var what = code == null ? detail : (string.IsNullOrEmpty(detail) ? code : code + ": " + detail);
@@ -38,10 +46,14 @@ namespace Kernel.PowerShell
     /// <summary>The API could not be reached, or the connection broke before an answer came.</summary>
     public sealed class KernelConnectionException : Exception
     {
-        internal KernelConnectionException(string message, Exception? inner)
+        internal KernelConnectionException(string message, Exception? inner, bool beforeSending = false)
             : base(message, inner)
         {
+            BeforeSending = beforeSending;
         }
+
+        /// <summary>True when the request cannot have reached the server (no connection was made), so sending it again is safe.</summary>
+        public bool BeforeSending { get; }
     }
 
     /// <summary>The API sent something this module cannot read (not JSON, missing fields, an unexpected shape).</summary>
@@ -51,5 +63,21 @@ namespace Kernel.PowerShell
             : base(message, inner)
         {
         }
+    }
+
+    /// <summary>
+    /// Creating a deployment failed in a way that left its fate to be checked, and it was checked: nothing was
+    /// created (<see cref="Certain"/>), or the check itself failed.
+    /// </summary>
+    public sealed class DeploymentNotCreatedException : Exception
+    {
+        internal DeploymentNotCreatedException(string message, Exception inner, bool certain = true)
+            : base(message, inner)
+        {
+            Certain = certain;
+        }
+
+        /// <summary>True when the server was asked and has no such deployment.</summary>
+        public bool Certain { get; }
     }
 }

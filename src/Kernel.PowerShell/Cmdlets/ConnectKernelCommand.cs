@@ -39,6 +39,25 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? ProjectId { get; set; }
 
+        /// <summary>How often a failed safe request (GET, DELETE, PATCH) is tried again, 0 to 10. Default 2, like the official SDKs.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetries { get; set; } = 2;
+
+        /// <summary>Longest wait for the answer to a plain request (a TimeSpan, or seconds). Default 60 s.</summary>
+        [Parameter]
+        [TimeSpanArgument]
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Longest silence tolerated while uploading or following events (a TimeSpan, or seconds). Default 60 s.</summary>
+        [Parameter]
+        [TimeSpanArgument]
+        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Allow plain http to a host that is not loopback (the key then travels in clear text).</summary>
+        [Parameter]
+        public SwitchParameter AllowInsecureHttp { get; set; }
+
         /// <summary>Connect without checking the key and endpoint with a first call.</summary>
         [Parameter]
         public SwitchParameter SkipVerify { get; set; }
@@ -49,14 +68,22 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void EndProcessing()
         {
+            RequirePositive(RequestTimeout, nameof(RequestTimeout));
+            RequirePositive(IdleTimeout, nameof(IdleTimeout));
             Uri baseUri;
             try
             {
                 baseUri = SessionStore.ResolveBaseUri(BaseUri);
+                SessionStore.RequireSafeTransport(baseUri, AllowInsecureHttp);
             }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri, ex.Message, ex));
+                return;
+            }
+            catch (InsecureTransportException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, BaseUri, ex.Message, ex));
                 return;
             }
 
@@ -95,7 +122,8 @@ namespace Kernel.PowerShell.Cmdlets
                 return;
             }
 
-            var session = new KernelSession(baseUri, key, source, ProjectId);
+            var settings = new SessionSettings { MaxRetries = MaxRetries, RequestTimeout = RequestTimeout, IdleTimeout = IdleTimeout };
+            var session = new KernelSession(baseUri, key, source, ProjectId, settings);
             if (!SkipVerify)
             {
                 Verify(session);

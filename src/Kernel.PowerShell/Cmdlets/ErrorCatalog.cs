@@ -32,6 +32,9 @@ namespace Kernel.PowerShell.Cmdlets
         public const string DeploymentNotFound = "DeploymentNotFound";
         public const string VerifyFailed = "VerifyFailed";
         public const string InvalidGitHubUrl = "InvalidGitHubUrl";
+        public const string DeploymentNotCreated = "DeploymentNotCreated";
+        public const string InsecureHttp = "InsecureHttp";
+        public const string DeploymentUnconfirmed = "DeploymentUnconfirmed";
         public const string ApiUnreachable = "ApiUnreachable";
         public const string ApiTimeout = "ApiTimeout";
         public const string ApiProtocolError = "ApiProtocolError";
@@ -44,6 +47,8 @@ namespace Kernel.PowerShell.Cmdlets
             {
                 case KernelApiException api:
                     return new ErrorRecord(api, ApiErrorId(api.StatusCode), ApiCategory(api.StatusCode), target);
+                case DeploymentNotCreatedException notCreated:
+                    return new ErrorRecord(notCreated, notCreated.Certain ? DeploymentNotCreated : DeploymentUnconfirmed, ErrorCategory.ConnectionError, target);
                 case KernelConnectionException connection:
                     return new ErrorRecord(connection, ApiUnreachable, ErrorCategory.ConnectionError, target);
                 case TimeoutException timeout:
@@ -105,6 +110,8 @@ namespace Kernel.PowerShell.Cmdlets
             PackagingFailure.EntrypointNotFound => ErrorCategory.ObjectNotFound,
             PackagingFailure.EmptyFolder => ErrorCategory.InvalidData,
             PackagingFailure.FileUnreadable => ErrorCategory.ReadError,
+            PackagingFailure.ArchiveTooLarge => ErrorCategory.LimitsExceeded,
+            PackagingFailure.InvalidArchive => ErrorCategory.InvalidData,
             _ => ErrorCategory.InvalidArgument,
         };
     }

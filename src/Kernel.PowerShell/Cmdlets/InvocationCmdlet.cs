@@ -74,12 +74,12 @@ namespace Kernel.PowerShell.Cmdlets
                 }
                 else
                 {
-                    Tell($"Invocation {id} is still running on Kernel. Stop it with: Stop-KernelInvocation -Id {id}");
+                    TellHost($"Invocation {id} is still running on Kernel. Stop it with: Stop-KernelInvocation -Id {id}");
                 }
             }
             else if (lookup != null)
             {
-                Tell($"The invocation may still be running on Kernel. Find and stop it with: {lookup} | Stop-KernelInvocation");
+                TellHost($"The invocation may still be running on Kernel. Find and stop it with: {lookup} | Stop-KernelInvocation");
             }
         }
 
@@ -101,18 +101,6 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
-        private void Tell(string message)
-        {
-            try
-            {
-                Host?.UI?.WriteWarningLine(message);
-            }
-            catch (Exception ex) when (ex is HostException || ex is NotImplementedException || ex is InvalidOperationException)
-            {
-                // A host with no way to show it; nothing else can be done while the pipeline stops.
-            }
-        }
-
         private void CancelOnServer(KernelApiClient client, string id)
         {
             using var limit = new CancellationTokenSource(CancelTimeout);
@@ -121,11 +109,11 @@ namespace Kernel.PowerShell.Cmdlets
                 // StopProcessing is itself synchronous: this is its one wait, bounded by CancelTimeout.
                 client.UpdateInvocationAsync(id, InvocationStatus.Failed, KernelApiClient.CancelOutput, NullObserver.Instance, limit.Token).GetAwaiter().GetResult();
                 client.DeleteInvocationBrowsersAsync(id, NullObserver.Instance, limit.Token).GetAwaiter().GetResult();
-                Tell($"Cancelled invocation {id} on Kernel and deleted its browsers.");
+                TellHost($"Cancelled invocation {id} on Kernel and deleted its browsers.");
             }
             catch (Exception ex)
             {
-                Tell($"Could not cancel invocation {id} ({ex.Message}). Stop it with: Stop-KernelInvocation -Id {id}");
+                TellHost($"Could not cancel invocation {id} ({ex.Message}). Stop it with: Stop-KernelInvocation -Id {id}");
             }
         }
     }

@@ -81,6 +81,22 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>
+        /// Says something straight to the host, for use while the pipeline stops (StopProcessing), when the
+        /// Write* methods are no longer allowed. Silently does nothing on a host without a UI.
+        /// </summary>
+        internal void TellHost(string message)
+        {
+            try
+            {
+                Host?.UI?.WriteWarningLine(message);
+            }
+            catch (Exception ex) when (ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is InvalidOperationException)
+            {
+                // A host with no way to show it; nothing else can be done while the pipeline stops.
+            }
+        }
+
         /// <summary>Writes a non-terminating error for an exception from the core.</summary>
         internal void WriteFailure(Exception exception, object? target) =>
             WriteError(ErrorCatalog.FromException(exception, target));

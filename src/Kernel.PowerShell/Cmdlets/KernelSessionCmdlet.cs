@@ -81,10 +81,16 @@ namespace Kernel.PowerShell.Cmdlets
             try
             {
                 baseUri = SessionStore.ResolveBaseUri(null);
+                SessionStore.RequireSafeTransport(baseUri, allowInsecureHttp: false);
             }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, null, ex.Message, ex));
+                throw;
+            }
+            catch (InsecureTransportException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, null, ex.Message, ex));
                 throw;
             }
 

@@ -25,7 +25,9 @@ namespace Kernel.PowerShell.Cmdlets
         private const string GitHubSet = "GitHub";
         private const int ExclusionsListed = 20;
         private static readonly Regex EnvVarName = new Regex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+        private const long DefaultMaxArchiveSize = 2L * 1024 * 1024 * 1024;
         private static readonly string[] ReservedEnvVars = { "KERNEL_API_KEY", "ENTRYPOINT_RELPATH" };
+        private volatile string? _createdId;
 
         /// <summary>The app's folder (wildcards allowed, must resolve to one folder).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -94,6 +96,11 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>The largest archive to upload, in bytes (e.g. 4GB). Default 2 GB.</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long MaxArchiveSize { get; set; } = DefaultMaxArchiveSize;
+
         /// <summary>Follow the new deployment until it runs or fails, as Wait-KernelDeployment does.</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
@@ -104,6 +111,15 @@ namespace Kernel.PowerShell.Cmdlets
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
         protected override void BeginProcessing() => RequirePositive(Timeout, nameof(Timeout));
+
+        protected override void StopProcessing()
+        {
+            base.StopProcessing();
+            if (_createdId is { } id)
+            {
+                TellHost($"Deployment {id} was created and goes on on Kernel; follow it with: Wait-KernelDeployment -Id {id}");
+            }
+        }
 
         protected override void ProcessRecord()
         {
@@ -176,6 +192,13 @@ namespace Kernel.PowerShell.Cmdlets
             }
 
             ReportExclusions(app);
+            WarnAboutSecrets(app);
+            if (app.TotalBytes > MaxArchiveSize)
+            {
+                WriteTooLarge(folder, $"its files add up to {Bytes.Format(app.TotalBytes)}");
+                return;
+            }
+
             var target = $"{folder} ({app.Files.Count} files, {Bytes.Format(app.TotalBytes)}; entrypoint {entrypoint}, version {Version})";
             WriteVerbose("To upload: " + target + ".");
             if (!ShouldProcess(target, $"Deploy to {session.BaseUri}"))
@@ -188,6 +211,11 @@ namespace Kernel.PowerShell.Cmdlets
                 var clock = Stopwatch.StartNew();
                 using var archive = await AppArchive.CreateAsync(app, observer, token).ConfigureAwait(false);
                 observer.Verbose($"Packaged {archive.FileCount} files ({Bytes.Format(archive.SourceBytes)}) into a {Bytes.Format(archive.Length)} archive in {clock.ElapsedMilliseconds} ms.");
+                if (archive.Length > MaxArchiveSize)
+                {
+                    throw new PackagingException(PackagingFailure.ArchiveTooLarge, folder, TooLargeMessage(folder, $"its archive is {Bytes.Format(archive.Length)}"));
+                }
+
                 return await Upload(session, DeploymentUpload.FromArchive(archive.Path, entrypoint, Version, Force.IsPresent, Region, envVars), observer, token).ConfigureAwait(false);
             });
         }
@@ -208,6 +236,12 @@ namespace Kernel.PowerShell.Cmdlets
             catch (PackagingException ex)
             {
                 WriteFailure(ex, ex.Target);
+                return;
+            }
+
+            if (new FileInfo(archive).Length > MaxArchiveSize)
+            {
+                WriteTooLarge(archive, $"it is {Bytes.Format(new FileInfo(archive).Length)}");
                 return;
             }
 
@@ -243,6 +277,7 @@ namespace Kernel.PowerShell.Cmdlets
         {
             var clock = Stopwatch.StartNew();
             var created = await session.Client.CreateDeploymentAsync(upload, observer, token).ConfigureAwait(false);
+            _createdId = created.Id;
             session.Completions.Clear();
             observer.Verbose($"Created deployment {created.Id} ({created.Status}) in {clock.ElapsedMilliseconds} ms.");
             return created;
@@ -351,6 +386,22 @@ namespace Kernel.PowerShell.Cmdlets
             EnvVarName.IsMatch(name)
                 ? name
                 : throw new ArgumentException($"'{name}' (from {source}) is not a valid environment variable name: use letters, digits and _, not starting with a digit.");
+
+        private string TooLargeMessage(string path, string size) =>
+            $"'{path}' is too large to deploy: {size}, over -MaxArchiveSize {Bytes.Format(MaxArchiveSize)}. Exclude what the app does not need with .gitignore or .ignore, or raise -MaxArchiveSize.";
+
+        private void WriteTooLarge(string path, string size) =>
+            WriteFailure(new PackagingException(PackagingFailure.ArchiveTooLarge, path, TooLargeMessage(path, size)), path);
+
+        /// <summary>Names the files that look like secrets before they leave (also under -WhatIf).</summary>
+        private void WarnAboutSecrets(AppFolder app)
+        {
+            var secrets = SecretFiles.Find(app);
+            if (secrets.Count > 0)
+            {
+                WriteWarning($"About to upload {secrets.Count} file(s) that look like secrets: {string.Join(", ", secrets)}. If they should stay on this machine, list them in .gitignore or .ignore.");
+            }
+        }
 
         private void ReportExclusions(AppFolder app)
         {

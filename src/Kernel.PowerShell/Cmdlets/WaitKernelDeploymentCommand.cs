@@ -21,7 +21,18 @@ namespace Kernel.PowerShell.Cmdlets
         [TimeSpanArgument]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
+        private volatile string? _following;
+
         protected override void BeginProcessing() => RequirePositive(Timeout, nameof(Timeout));
+
+        protected override void StopProcessing()
+        {
+            base.StopProcessing();
+            if (_following is { } id)
+            {
+                TellHost($"Stopped waiting; deployment {id} is unchanged on Kernel. Follow it again with: Wait-KernelDeployment -Id {id}");
+            }
+        }
 
         protected override void ProcessRecord()
         {
@@ -30,12 +41,17 @@ namespace Kernel.PowerShell.Cmdlets
             {
                 try
                 {
+                    _following = id;
                     var result = Run("Waiting for deployment " + id, (observer, token) => Follower.FollowDeploymentAsync(client, id, Timeout, observer, token));
                     FollowOutcomes.Write(this, result, Timeout);
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
                     WriteFailure(ex, id);
+                }
+                finally
+                {
+                    _following = null;
                 }
             }
         }

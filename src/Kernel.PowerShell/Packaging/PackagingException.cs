@@ -12,6 +12,7 @@ namespace Kernel.PowerShell.Packaging
         EntrypointExcluded,
         FileUnreadable,
         InvalidArchive,
+        ArchiveTooLarge,
     }
 
     /// <summary>The app folder cannot be packaged as asked; nothing has been uploaded.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Security;
 using System.Threading;
 using Kernel.PowerShell.Api;
+using Kernel.PowerShell.Session;
 
 namespace Kernel.PowerShell
 {
@@ -15,15 +16,24 @@ namespace Kernel.PowerShell
         private readonly KernelApiClient _client;
         private int _closed;
 
-        internal KernelSession(Uri baseUri, SecureString apiKey, string apiKeySource, string? projectId)
+        internal KernelSession(Uri baseUri, SecureString apiKey, string apiKeySource, string? projectId, SessionSettings? settings = null)
         {
+            settings ??= new SessionSettings();
             Id = Interlocked.Increment(ref s_lastId);
             BaseUri = baseUri;
             ApiKeySource = apiKeySource;
             ProjectId = projectId;
             ConnectedAt = DateTimeOffset.Now;
             apiKey.MakeReadOnly();
-            _client = new KernelApiClient(baseUri, apiKey, projectId);
+            _client = new KernelApiClient(baseUri, apiKey, projectId)
+            {
+                RequestTimeout = settings.RequestTimeout,
+                IdleTimeout = settings.IdleTimeout,
+                Retries = new Api.RetryPolicy(settings.MaxRetries),
+            };
+            MaxRetries = settings.MaxRetries;
+            RequestTimeout = settings.RequestTimeout;
+            IdleTimeout = settings.IdleTimeout;
         }
 
         /// <summary>A number unique in this process, to tell sessions apart.</summary>
@@ -38,6 +48,15 @@ namespace Kernel.PowerShell
         public string ApiKeySource { get; }
 
         public DateTimeOffset ConnectedAt { get; }
+
+        /// <summary>How often a failed safe request (GET, DELETE, PATCH) is tried again.</summary>
+        public int MaxRetries { get; }
+
+        /// <summary>Longest wait for the answer to a plain request.</summary>
+        public TimeSpan RequestTimeout { get; }
+
+        /// <summary>Longest silence tolerated while uploading or following events.</summary>
+        public TimeSpan IdleTimeout { get; }
 
         public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
@@ -57,5 +76,15 @@ namespace Kernel.PowerShell
         }
 
         public override string ToString() => $"Kernel session {Id} to {BaseUri}";
+    }
+
+    /// <summary>The tunable parts of a session, with the official SDKs' defaults.</summary>
+    internal sealed class SessionSettings
+    {
+        public int MaxRetries { get; set; } = 2;
+
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
     }
 }

@@ -40,6 +40,23 @@ namespace Kernel.PowerShell.Session
             return Normalize(uri, BaseUrlVariable);
         }
 
+        /// <summary>
+        /// Refuses to send an API key in clear text over the network: plain http is allowed only to a loopback
+        /// address (the emulator), unless the caller insists.
+        /// </summary>
+        public static void RequireSafeTransport(Uri baseUri, bool allowInsecureHttp)
+        {
+            if (baseUri.Scheme == Uri.UriSchemeHttp && !allowInsecureHttp && !IsLoopback(baseUri))
+            {
+                throw new InsecureTransportException(
+                    $"Refusing to send the API key in clear text to {baseUri} (plain http to a host that is not loopback). Use https, or pass -AllowInsecureHttp if this network is trusted.");
+            }
+        }
+
+        private static bool IsLoopback(Uri uri) =>
+            string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+
         /// <summary>The key in KERNEL_API_KEY as a SecureString, or null when it is not set.</summary>
         public static SecureString? ApiKeyFromEnvironment()
         {
@@ -73,6 +90,14 @@ namespace Kernel.PowerShell.Session
         private sealed class Slot
         {
             public KernelSession? Session { get; set; }
+        }
+    }
+
+    internal sealed class InsecureTransportException : Exception
+    {
+        public InsecureTransportException(string message)
+            : base(message)
+        {
         }
     }
 }

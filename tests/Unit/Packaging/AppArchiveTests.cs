@@ -52,6 +52,21 @@ public class AppArchiveTests
         Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath(), "kernel-*.zip"), f => !before.Contains(f));
     }
 
+    [Fact]
+    public async Task A_file_that_cannot_be_read_fails_the_archive_loudly_and_leaves_no_temporary_file()
+    {
+        using var app = new TempFolder().With("main.py").With("data.txt", "x");
+        var scanned = AppFolder.Scan(app.Path, CancellationToken.None);
+        File.Delete(Path.Combine(app.Path, "data.txt"));
+        var before = Directory.GetFiles(Path.GetTempPath(), "kernel-*.zip").ToHashSet();
+
+        var error = await Assert.ThrowsAsync<PackagingException>(() => AppArchive.CreateAsync(scanned, NullObserver.Instance, CancellationToken.None));
+
+        Assert.Equal(PackagingFailure.FileUnreadable, error.Failure);
+        Assert.Contains("Nothing was uploaded", error.Message);
+        Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath(), "kernel-*.zip"), f => !before.Contains(f));
+    }
+
     private sealed class CancelOnFirstProgress(CancellationTokenSource cancel) : IOperationObserver
     {
         public void Verbose(string message) { }
