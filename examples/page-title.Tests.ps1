@@ -40,11 +40,20 @@ Describe 'Deploying page-title' {
             Should -Throw -ExpectedMessage '*pip install failed: playwright not found*'
     }
 
-    It 'reports a server outage as an error naming the status' {
+    It 'says nothing was created when the upload hits a server outage' {
         $fault = @{ method = 'POST'; path = '/deployments'; kind = 'status'; status = 503; times = 1 } | ConvertTo-Json
         Invoke-RestMethod -Method Post "$control/faults" -ContentType 'application/json' -Body $fault
 
         { New-KernelDeployment -Path $app -EntrypointRelPath main.py -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ApiServerError,Kernel.PowerShell.Cmdlets.NewKernelDeploymentCommand'
+            Should -Throw -ErrorId 'DeploymentNotCreated,Kernel.PowerShell.Cmdlets.NewKernelDeploymentCommand'
+    }
+
+    It 'gets the deployment back when the upload arrived but the answer was lost' {
+        $fault = @{ method = 'POST'; path = '/deployments'; kind = 'drop_mid_body'; times = 1 } | ConvertTo-Json
+        Invoke-RestMethod -Method Post "$control/faults" -ContentType 'application/json' -Body $fault
+
+        $deployment = New-KernelDeployment -Path $app -EntrypointRelPath main.py | Wait-KernelDeployment
+
+        $deployment.Status | Should -Be 'running'
     }
 }

@@ -67,8 +67,9 @@ namespace Kernel.PowerShell.Api
     /// <summary>What <c>POST /deployments</c> carries: an archive and its entrypoint, or a GitHub source (kernel-api.md §6).</summary>
     internal sealed class DeploymentUpload
     {
-        private DeploymentUpload(string? archivePath, string? entrypointRelPath, GitHubSource? source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars)
+        private DeploymentUpload(string? archivePath, string? entrypointRelPath, GitHubSource? source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars, bool uniqueArchive)
         {
+            UniqueArchive = uniqueArchive;
             ArchivePath = archivePath;
             EntrypointRelPath = entrypointRelPath;
             Source = source;
@@ -120,11 +121,14 @@ namespace Kernel.PowerShell.Api
             return text.ToString();
         }
 
-        public static DeploymentUpload FromArchive(string archivePath, string entrypointRelPath, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
-            new DeploymentUpload(archivePath, entrypointRelPath, null, version, force, region, envVars);
+        /// <summary>True when the archive was built for this upload alone (so its checksum names it exactly).</summary>
+        public bool UniqueArchive { get; }
+
+        public static DeploymentUpload FromArchive(string archivePath, string entrypointRelPath, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars, bool uniqueArchive) =>
+            new DeploymentUpload(archivePath, entrypointRelPath, null, version, force, region, envVars, uniqueArchive);
 
         public static DeploymentUpload FromGitHub(GitHubSource source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
-            new DeploymentUpload(null, null, source, version, force, region, envVars);
+            new DeploymentUpload(null, null, source, version, force, region, envVars, uniqueArchive: false);
 
         /// <summary>
         /// The multipart body. Text fields carry no Content-Type (like curl and the Go SDK); env vars use the

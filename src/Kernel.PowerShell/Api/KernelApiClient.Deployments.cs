@@ -105,7 +105,12 @@ namespace Kernel.PowerShell.Api
         private async Task<KernelDeployment?> FindCreatedAsync(DeploymentUpload upload, DateTimeOffset started, IOperationObserver observer, CancellationToken cancellationToken)
         {
             var checksum = upload.ArchivePath == null ? null : upload.ArchiveChecksum();
-            var since = started - TimeSpan.FromMinutes(5);
+
+            // An archive built for this upload has a checksum no other upload has, so a wide window is safe;
+            // otherwise (a user's ZIP, GitHub) only what the server created after this upload began can be it.
+            var since = upload.UniqueArchive
+                ? started - TimeSpan.FromMinutes(10)
+                : started + ServerClockOffset - TimeSpan.FromSeconds(2);
             KernelDeployment? found = null;
             try
             {

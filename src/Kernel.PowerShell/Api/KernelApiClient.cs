@@ -33,6 +33,7 @@ namespace Kernel.PowerShell.Api
         };
 
         private readonly HttpClient _http;
+        private long _serverClockOffsetTicks;
         private readonly SecureString _apiKey;
         private readonly string? _projectId;
 
@@ -57,6 +58,9 @@ namespace Kernel.PowerShell.Api
 
         /// <summary>Longest silence tolerated while uploading or reading an event stream.</summary>
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>How far the server's clock is ahead of ours, from the Date of its last answer (1 s resolution).</summary>
+        public TimeSpan ServerClockOffset => TimeSpan.FromTicks(Interlocked.Read(ref _serverClockOffsetTicks));
 
         /// <summary>How often a failed safe request is tried again (the official SDKs' default is 2).</summary>
         public RetryPolicy Retries { get; set; } = new RetryPolicy(2);
@@ -259,6 +263,11 @@ namespace Kernel.PowerShell.Api
             }
 
             observer.Debug(HttpLogFormatter.FormatResponse(response, clock.Elapsed));
+            if (response.Headers.Date is { } serverNow)
+            {
+                Interlocked.Exchange(ref _serverClockOffsetTicks, (serverNow - DateTimeOffset.UtcNow).Ticks);
+            }
+
             if (response.IsSuccessStatusCode)
             {
                 return response;

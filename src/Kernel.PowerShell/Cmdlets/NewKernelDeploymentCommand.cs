@@ -216,7 +216,7 @@ namespace Kernel.PowerShell.Cmdlets
                     throw new PackagingException(PackagingFailure.ArchiveTooLarge, folder, TooLargeMessage(folder, $"its archive is {Bytes.Format(archive.Length)}"));
                 }
 
-                return await Upload(session, DeploymentUpload.FromArchive(archive.Path, entrypoint, Version, Force.IsPresent, Region, envVars), observer, token).ConfigureAwait(false);
+                return await Upload(session, DeploymentUpload.FromArchive(archive.Path, entrypoint, Version, Force.IsPresent, Region, envVars, uniqueArchive: true), observer, token).ConfigureAwait(false);
             });
         }
 
@@ -250,7 +250,7 @@ namespace Kernel.PowerShell.Cmdlets
             if (ShouldProcess(target, $"Deploy to {session.BaseUri}"))
             {
                 Create(session, archive, (observer, token) =>
-                    Upload(session, DeploymentUpload.FromArchive(archive, entrypoint, Version, Force.IsPresent, Region, envVars), observer, token));
+                    Upload(session, DeploymentUpload.FromArchive(archive, entrypoint, Version, Force.IsPresent, Region, envVars, uniqueArchive: false), observer, token));
             }
         }
 

@@ -11,7 +11,8 @@ namespace Kernel.PowerShell.Packaging
     /// <summary>
     /// A ZIP of an app folder in a temporary file that is deleted on <see cref="Dispose"/> (and on any failure
     /// while it is written). Entries are relative, '/'-separated, with a folder entry for every folder that
-    /// holds a file, like Kernel's CLI.
+    /// holds a file, like Kernel's CLI. A random archive comment makes each one unique, so its checksum
+    /// identifies this upload and no other (see duplicate-safe create).
     /// </summary>
     internal sealed class AppArchive : IDisposable
     {
@@ -93,6 +94,7 @@ namespace Kernel.PowerShell.Packaging
                     }
                 }
 
+                ZipComment.Set(path, "kernel-upload " + Guid.NewGuid().ToString("N"));
                 observer.Progress(new OperationProgress(OperationPhase.Compress, total, total, "Compressed", completed: true));
                 return new AppArchive(path, folder.Files.Count, total);
             }

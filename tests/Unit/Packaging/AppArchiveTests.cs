@@ -22,6 +22,21 @@ public class AppArchiveTests
     }
 
     [Fact]
+    public async Task Every_archive_is_unique_so_its_checksum_names_one_upload_and_stays_a_valid_zip()
+    {
+        using var app = new TempFolder().With("main.py", "same content");
+        var folder = AppFolder.Scan(app.Path, CancellationToken.None);
+
+        using var first = await AppArchive.CreateAsync(folder, NullObserver.Instance, CancellationToken.None);
+        using var second = await AppArchive.CreateAsync(folder, NullObserver.Instance, CancellationToken.None);
+
+        Assert.NotEqual(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(first.Path))), Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(second.Path))));
+        using var zip = ZipFile.OpenRead(first.Path);
+        Assert.StartsWith("kernel-upload ", zip.Comment);
+        Assert.Equal(["main.py"], zip.Entries.Select(e => e.FullName));
+    }
+
+    [Fact]
     public async Task The_temporary_archive_is_deleted_when_disposed()
     {
         using var app = new TempFolder().With("main.py");
