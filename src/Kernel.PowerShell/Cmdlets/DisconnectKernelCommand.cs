@@ -4,7 +4,7 @@ using Kernel.PowerShell.Session;
 namespace Kernel.PowerShell.Cmdlets
 {
     /// <summary>Disconnect-Kernel: closes a session (by default this runspace's default) and forgets it.</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "Kernel")]
+    [Cmdlet(VerbsCommunications.Disconnect, "Kernel", SupportsShouldProcess = true)]
     [OutputType(typeof(void))]
     public sealed class DisconnectKernelCommand : KernelCmdlet
     {
@@ -19,6 +19,11 @@ namespace Kernel.PowerShell.Cmdlets
             if (session == null)
             {
                 WriteVerbose("Not connected: nothing to disconnect.");
+                return;
+            }
+
+            if (!ShouldProcess(session.ToString(), "Disconnect"))
+            {
                 return;
             }
 
