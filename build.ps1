@@ -6,6 +6,8 @@
     Tasks:
       Build  - compiles everything and stages a loadable module at out/Kernel/ (with the emulator in out/Kernel/emulator/).
       Test   - Build, then the xunit suite, then the Pester suite in a fresh pwsh; ends with "N passed, N failed".
+      Package - Build, then packs out/Kernel into out/package/Kernel.<version>.nupkg (installable with
+               Install-PSResource or Install-Module from a local folder repository).
       Demo   - Build, then deploys examples/page-title to a local emulator and follows it to running.
       Clean  - removes out/ and every bin/ and obj/ folder.
     Run through the repository's pinned PowerShell: dotnet tool restore && dotnet pwsh ./build.ps1 <Task>
@@ -15,7 +17,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -28,6 +30,7 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $staged = Join-Path $out 'Kernel'
 $results = Join-Path $out 'test-results'
+$package = Join-Path $out 'package'
 
 function Invoke-Native {
     param([Parameter(Mandatory)] [string] $Command, [string[]] $Arguments = @())
@@ -57,6 +60,21 @@ function Invoke-Build {
     Set-Content -Path (Join-Path $staged 'Kernel.psd1') -Value $manifest -Encoding utf8NoBOM
     Remove-Item -Recurse -Force $publish
     Write-Host "Staged module $(Get-ModuleVersion) at $staged"
+}
+
+function Invoke-Package {
+    # PSResourceGet publishes only to a registered repository: a throwaway one over out/package.
+    if (Test-Path $package) { Remove-Item -Recurse -Force $package }
+    New-Item -ItemType Directory $package | Out-Null
+    $repository = 'KernelBuild' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    Register-PSResourceRepository -Name $repository -Uri $package -Trusted
+    try {
+        Publish-PSResource -Path $staged -Repository $repository
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    Write-Host "Packed $((Get-ChildItem $package -Filter *.nupkg).FullName)"
 }
 
 function Get-PesterModulePath {
@@ -89,7 +107,7 @@ function Invoke-PesterTests {
     if (Test-Path $summary) { Remove-Item $summary }
     # A fresh process: no profile, no state from this build, as a user's CI would run it.
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') `
-        -PesterPath $pester -ModulePath (Join-Path $staged 'Kernel.psd1') -ResultDirectory $results
+        -PesterPath $pester -ModulePath (Join-Path $staged 'Kernel.psd1') -PackagePath $package -ResultDirectory $results
     if (-not (Test-Path $summary)) { throw "Pester wrote no summary (exit code $LASTEXITCODE)" }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
     [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped }
@@ -103,6 +121,10 @@ switch ($Task) {
             Remove-Item -Recurse -Force
     }
     'Build' { Invoke-Build }
+    'Package' {
+        Invoke-Build
+        Invoke-Package
+    }
     'Demo' {
         Invoke-Build
         & dotnet pwsh -NoProfile -File (Join-Path $root 'examples/Deploy-Example.ps1') -ModulePath (Join-Path $staged 'Kernel.psd1')
@@ -110,6 +132,7 @@ switch ($Task) {
     }
     'Test' {
         Invoke-Build
+        Invoke-Package
         New-Item -ItemType Directory -Force $results | Out-Null
         $suites = @(Invoke-UnitTests; Invoke-PesterTests)
         $suites | Format-Table -AutoSize | Out-Host

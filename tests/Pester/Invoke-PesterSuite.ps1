@@ -8,12 +8,15 @@
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
+    # The folder holding the built .nupkg (./build.ps1 Package).
+    [Parameter(Mandatory)] [string] $PackagePath,
     [Parameter(Mandatory)] [string] $ResultDirectory
 )
 
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 $env:KERNEL_TEST_MODULE = (Resolve-Path $ModulePath).Path
+$env:KERNEL_TEST_PACKAGE = (Resolve-Path $PackagePath).Path
 # Users write `Import-Module Kernel`: put the staged module where PowerShell looks for modules.
 $env:PSModulePath = (Split-Path (Split-Path $env:KERNEL_TEST_MODULE)) + [IO.Path]::PathSeparator + $env:PSModulePath
 
