@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Threading;
 using System.Threading.Tasks;
 using Kernel.PowerShell.Diagnostics;
@@ -16,14 +14,6 @@ namespace Kernel.PowerShell.Packaging
     /// </summary>
     internal sealed class AppArchive : IDisposable
     {
-        private static readonly HashSet<string> AlreadyCompressed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ".zip", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".rar", ".jar", ".whl", ".png", ".jpg", ".jpeg",
-            ".gif", ".webp", ".avif", ".mp3", ".mp4", ".webm", ".woff", ".woff2", ".pdf",
-        };
-
-        private static readonly DateTime EarliestZipTime = new DateTime(1980, 1, 1, 0, 0, 0, DateTimeKind.Local);
-
         private AppArchive(string path, int fileCount, long sourceBytes)
         {
             Path = path;
@@ -58,43 +48,13 @@ namespace Kernel.PowerShell.Packaging
         {
             var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kernel-" + Guid.NewGuid().ToString("N") + ".zip");
             var total = folder.TotalBytes;
-            var throttle = new Throttle(TimeSpan.FromMilliseconds(250));
             try
             {
-                using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920))
-                using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: false))
+                using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
                 {
-                    var folders = new HashSet<string>(StringComparer.Ordinal);
-                    long done = 0;
-                    var buffer = new byte[81920];
-                    foreach (var file in folder.Files)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        AddFolderEntries(zip, folders, file.RelativePath);
-                        var level = AlreadyCompressed.Contains(System.IO.Path.GetExtension(file.RelativePath))
-                            ? CompressionLevel.NoCompression
-                            : CompressionLevel.Optimal;
-                        var entry = zip.CreateEntry(file.RelativePath, level);
-                        entry.LastWriteTime = file.LastWriteTime < EarliestZipTime ? EarliestZipTime : file.LastWriteTime;
-                        using (var source = OpenForReading(file))
-                        using (var target = entry.Open())
-                        {
-                            int read;
-                            while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
-                            {
-                                cancellationToken.ThrowIfCancellationRequested();
-                                target.Write(buffer, 0, read);
-                                done += read;
-                                if (throttle.ShouldReport())
-                                {
-                                    observer.Progress(new OperationProgress(OperationPhase.Compress, done, total, $"{file.RelativePath} ({Bytes.Format(done)} of {Bytes.Format(total)})"));
-                                }
-                            }
-                        }
-                    }
+                    ArchiveWriter.Write(folder, output, "kernel-upload " + Guid.NewGuid().ToString("N"), observer, cancellationToken);
                 }
 
-                ZipComment.Set(path, "kernel-upload " + Guid.NewGuid().ToString("N"));
                 observer.Progress(new OperationProgress(OperationPhase.Compress, total, total, "Compressed", completed: true));
                 return new AppArchive(path, folder.Files.Count, total);
             }
@@ -109,33 +69,6 @@ namespace Kernel.PowerShell.Packaging
                 }
 
                 throw;
-            }
-        }
-
-        private static FileStream OpenForReading(AppFile file)
-        {
-            try
-            {
-                return new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
-            }
-            catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
-            {
-                throw new PackagingException(PackagingFailure.FileUnreadable, file.FullPath, $"Cannot read '{file.FullPath}': {ex.Message} Nothing was uploaded.", ex);
-            }
-        }
-
-        private static void AddFolderEntries(ZipArchive zip, HashSet<string> folders, string filePath)
-        {
-            var slash = filePath.IndexOf('/');
-            while (slash >= 0)
-            {
-                var folder = filePath.Substring(0, slash + 1);
-                if (folders.Add(folder))
-                {
-                    zip.CreateEntry(folder);
-                }
-
-                slash = filePath.IndexOf('/', slash + 1);
             }
         }
     }

@@ -1,0 +1,384 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Text;
+
+namespace Kernel.PowerShell.Packaging
+{
+    /// <summary>
+    /// A forward-only ZIP writer (APPNOTE 6.3): entries whose compressed bytes are already known (deflated on
+    /// other threads) and entries streamed through deflate here, with a data descriptor. It never seeks, so it
+    /// can write to a network stream; Zip64 records appear only when sizes, offsets or counts need them.
+    /// </summary>
+    internal sealed class ZipWriter : IDisposable
+    {
+        private const ushort MethodStored = 0;
+        private const ushort MethodDeflated = 8;
+        private const ushort FlagDataDescriptor = 1 << 3;
+        private const ushort FlagUtf8 = 1 << 11;
+        private const ushort VersionDefault = 20;
+        private const ushort VersionZip64 = 45;
+        private const ushort VersionMadeByUnix = (3 << 8) | 45;
+        private const uint Max32 = 0xFFFFFFFF;
+
+        private readonly Stream _output;
+        private readonly List<CentralEntry> _entries = new List<CentralEntry>();
+        private readonly byte[] _scratch = new byte[64];
+        private long _position;
+
+        public ZipWriter(Stream output)
+        {
+            _output = output;
+        }
+
+        /// <summary>Bytes written so far.</summary>
+        public long Position => _position;
+
+        public void AddDirectory(string name, DateTime modified) =>
+            AddPrepared(name.EndsWith("/", StringComparison.Ordinal) ? name : name + "/", modified, new CompressedData(MethodStored, 0, 0, new ArraySegment<byte>(Array.Empty<byte>())));
+
+        /// <summary>Writes an entry whose data is already compressed (or stored) with its CRC and sizes known.</summary>
+        public void AddPrepared(string name, DateTime modified, CompressedData data)
+        {
+            // Prepared data is in memory, so well under 4 GB: only its offset may need Zip64 (central directory).
+            var nameBytes = Encoding.UTF8.GetBytes(name);
+            var entry = new CentralEntry(nameBytes, modified, data.Method, 0, data.Crc, data.Data.Count, data.UncompressedLength, _position, zip64: false);
+            WriteLocalHeader(entry, Array.Empty<byte>(), knownSizes: true);
+            Write(data.Data.Array!, data.Data.Offset, data.Data.Count);
+            _entries.Add(entry);
+        }
+
+        /// <summary>Streams an entry through deflate (or stores it), sizes and CRC following in a data descriptor.</summary>
+        public void AddStreamed(string name, DateTime modified, Stream source, CompressionLevel level, Action<int> read)
+        {
+            var method = level == CompressionLevel.NoCompression ? MethodStored : MethodDeflated;
+            var nameBytes = Encoding.UTF8.GetBytes(name);
+            var offset = _position;
+            var header = new CentralEntry(nameBytes, modified, method, FlagDataDescriptor, 0, 0, 0, offset, zip64: true);
+            WriteLocalHeader(header, Zip64Sizes(0, 0), knownSizes: false);
+
+            var crc = 0u;
+            long uncompressed = 0;
+            var start = _position;
+            var counting = new CountingStream(this);
+            var buffer = new byte[81920];
+            using (var target = method == MethodDeflated ? new DeflateStream(counting, level, leaveOpen: true) : (Stream)counting)
+            {
+                int count;
+                while ((count = source.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    crc = Crc32.Append(crc, buffer, 0, count);
+                    target.Write(buffer, 0, count);
+                    uncompressed += count;
+                    read(count);
+                }
+            }
+
+            var compressed = _position - start;
+            PutUInt32(0, 0x08074b50);
+            PutUInt32(4, crc);
+            PutUInt64(8, (ulong)compressed);
+            PutUInt64(16, (ulong)uncompressed);
+            Write(_scratch, 0, 24);
+            _entries.Add(new CentralEntry(nameBytes, modified, method, FlagDataDescriptor, crc, compressed, uncompressed, offset, zip64: true));
+        }
+
+        /// <summary>Writes the central directory and its end records, with <paramref name="comment"/>.</summary>
+        public void Finish(string comment)
+        {
+            var directoryStart = _position;
+            foreach (var entry in _entries)
+            {
+                WriteCentralHeader(entry);
+            }
+
+            var directorySize = _position - directoryStart;
+            var needsZip64 = _entries.Count >= 0xFFFF || directoryStart >= Max32 || directorySize >= Max32;
+            if (needsZip64)
+            {
+                var zip64EndStart = _position;
+                PutUInt32(0, 0x06064b50);
+                PutUInt64(4, 44);
+                PutUInt16(12, VersionMadeByUnix);
+                PutUInt16(14, VersionZip64);
+                PutUInt32(16, 0);
+                PutUInt32(20, 0);
+                PutUInt64(24, (ulong)_entries.Count);
+                PutUInt64(32, (ulong)_entries.Count);
+                PutUInt64(40, (ulong)directorySize);
+                PutUInt64(48, (ulong)directoryStart);
+                Write(_scratch, 0, 56);
+                PutUInt32(0, 0x07064b50);
+                PutUInt32(4, 0);
+                PutUInt64(8, (ulong)zip64EndStart);
+                PutUInt32(16, 1);
+                Write(_scratch, 0, 20);
+            }
+
+            var commentBytes = Encoding.UTF8.GetBytes(comment);
+            PutUInt32(0, 0x06054b50);
+            PutUInt16(4, 0);
+            PutUInt16(6, 0);
+            PutUInt16(8, (ushort)Math.Min(_entries.Count, 0xFFFF));
+            PutUInt16(10, (ushort)Math.Min(_entries.Count, 0xFFFF));
+            PutUInt32(12, (uint)Math.Min(directorySize, Max32));
+            PutUInt32(16, (uint)Math.Min(directoryStart, Max32));
+            PutUInt16(20, (ushort)commentBytes.Length);
+            Write(_scratch, 0, 22);
+            Write(commentBytes, 0, commentBytes.Length);
+            _output.Flush();
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private static byte[] Zip64Sizes(long uncompressed, long compressed)
+        {
+            var extra = new byte[20];
+            BitConverter.GetBytes((ushort)0x0001).CopyTo(extra, 0);
+            BitConverter.GetBytes((ushort)16).CopyTo(extra, 2);
+            BitConverter.GetBytes(uncompressed).CopyTo(extra, 4);
+            BitConverter.GetBytes(compressed).CopyTo(extra, 12);
+            return extra;
+        }
+
+        private void WriteLocalHeader(CentralEntry entry, byte[] extra, bool knownSizes)
+        {
+            var (time, date) = DosTime(entry.Modified);
+            PutUInt32(0, 0x04034b50);
+            PutUInt16(4, entry.Zip64 ? VersionZip64 : VersionDefault);
+            PutUInt16(6, (ushort)(entry.Flags | FlagUtf8));
+            PutUInt16(8, entry.Method);
+            PutUInt16(10, time);
+            PutUInt16(12, date);
+            PutUInt32(14, knownSizes ? entry.Crc : 0);
+            PutUInt32(18, !knownSizes ? 0 : entry.Zip64 ? Max32 : (uint)entry.CompressedLength);
+            PutUInt32(22, !knownSizes ? 0 : entry.Zip64 ? Max32 : (uint)entry.UncompressedLength);
+            PutUInt16(26, (ushort)entry.Name.Length);
+            PutUInt16(28, (ushort)extra.Length);
+            Write(_scratch, 0, 30);
+            Write(entry.Name, 0, entry.Name.Length);
+            Write(extra, 0, extra.Length);
+        }
+
+        private void WriteCentralHeader(CentralEntry entry)
+        {
+            var extra = new List<byte>();
+            var bigUncompressed = entry.UncompressedLength >= Max32;
+            var bigCompressed = entry.CompressedLength >= Max32;
+            var bigOffset = entry.Offset >= Max32;
+            if (bigUncompressed || bigCompressed || bigOffset)
+            {
+                var fields = new List<byte>();
+                if (bigUncompressed)
+                {
+                    fields.AddRange(BitConverter.GetBytes(entry.UncompressedLength));
+                }
+
+                if (bigCompressed)
+                {
+                    fields.AddRange(BitConverter.GetBytes(entry.CompressedLength));
+                }
+
+                if (bigOffset)
+                {
+                    fields.AddRange(BitConverter.GetBytes(entry.Offset));
+                }
+
+                extra.AddRange(BitConverter.GetBytes((ushort)0x0001));
+                extra.AddRange(BitConverter.GetBytes((ushort)fields.Count));
+                extra.AddRange(fields);
+            }
+
+            var (time, date) = DosTime(entry.Modified);
+            PutUInt32(0, 0x02014b50);
+            PutUInt16(4, VersionMadeByUnix);
+            PutUInt16(6, entry.Zip64 || extra.Count > 0 ? VersionZip64 : VersionDefault);
+            PutUInt16(8, (ushort)(entry.Flags | FlagUtf8));
+            PutUInt16(10, entry.Method);
+            PutUInt16(12, time);
+            PutUInt16(14, date);
+            PutUInt32(16, entry.Crc);
+            PutUInt32(20, bigCompressed ? Max32 : (uint)entry.CompressedLength);
+            PutUInt32(24, bigUncompressed ? Max32 : (uint)entry.UncompressedLength);
+            PutUInt16(28, (ushort)entry.Name.Length);
+            PutUInt16(30, (ushort)extra.Count);
+            PutUInt16(32, 0);
+            PutUInt16(34, 0);
+            PutUInt16(36, 0);
+            PutUInt32(38, 0);
+            PutUInt32(42, bigOffset ? Max32 : (uint)entry.Offset);
+            Write(_scratch, 0, 46);
+            Write(entry.Name, 0, entry.Name.Length);
+            var extraBytes = extra.ToArray();
+            Write(extraBytes, 0, extraBytes.Length);
+        }
+
+        private static (ushort Time, ushort Date) DosTime(DateTime value)
+        {
+            if (value.Year < 1980)
+            {
+                value = new DateTime(1980, 1, 1);
+            }
+            else if (value.Year > 2107)
+            {
+                value = new DateTime(2107, 12, 31, 23, 59, 58);
+            }
+
+            var time = (ushort)((value.Hour << 11) | (value.Minute << 5) | (value.Second / 2));
+            var date = (ushort)(((value.Year - 1980) << 9) | (value.Month << 5) | value.Day);
+            return (time, date);
+        }
+
+        private void Write(byte[] buffer, int offset, int count)
+        {
+            _output.Write(buffer, offset, count);
+            _position += count;
+        }
+
+        private void PutUInt16(int at, ushort value)
+        {
+            _scratch[at] = (byte)value;
+            _scratch[at + 1] = (byte)(value >> 8);
+        }
+
+        private void PutUInt32(int at, uint value)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                _scratch[at + i] = (byte)(value >> (8 * i));
+            }
+        }
+
+        private void PutUInt64(int at, ulong value)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                _scratch[at + i] = (byte)(value >> (8 * i));
+            }
+        }
+
+        private sealed class CentralEntry
+        {
+            public CentralEntry(byte[] name, DateTime modified, ushort method, ushort flags, uint crc, long compressedLength, long uncompressedLength, long offset, bool zip64)
+            {
+                Name = name;
+                Modified = modified;
+                Method = method;
+                Flags = flags;
+                Crc = crc;
+                CompressedLength = compressedLength;
+                UncompressedLength = uncompressedLength;
+                Offset = offset;
+                Zip64 = zip64;
+            }
+
+            public byte[] Name { get; }
+
+            public DateTime Modified { get; }
+
+            public ushort Method { get; }
+
+            public ushort Flags { get; }
+
+            public uint Crc { get; }
+
+            public long CompressedLength { get; }
+
+            public long UncompressedLength { get; }
+
+            public long Offset { get; }
+
+            public bool Zip64 { get; }
+        }
+
+        /// <summary>Lets a DeflateStream write through the writer, which keeps the position.</summary>
+        private sealed class CountingStream : Stream
+        {
+            private readonly ZipWriter _writer;
+
+            public CountingStream(ZipWriter writer) => _writer = writer;
+
+            public override bool CanRead => false;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => true;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position
+            {
+                get => _writer._position;
+                set => throw new NotSupportedException();
+            }
+
+            public override void Write(byte[] buffer, int offset, int count) => _writer.Write(buffer, offset, count);
+
+            public override void Flush()
+            {
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+        }
+    }
+
+    /// <summary>An entry's bytes as they go into the archive, with what the headers need.</summary>
+    internal sealed class CompressedData
+    {
+        public CompressedData(ushort method, uint crc, long uncompressedLength, ArraySegment<byte> data)
+        {
+            Method = method;
+            Crc = crc;
+            UncompressedLength = uncompressedLength;
+            Data = data;
+        }
+
+        public ushort Method { get; }
+
+        public uint Crc { get; }
+
+        public long UncompressedLength { get; }
+
+        public ArraySegment<byte> Data { get; }
+
+        /// <summary>Reads a whole (small) file, deflating it unless that would not help.</summary>
+        public static CompressedData Of(Stream source, long length, CompressionLevel level)
+        {
+            var raw = new byte[length];
+            var done = 0;
+            int read;
+            while (done < raw.Length && (read = source.Read(raw, done, raw.Length - done)) > 0)
+            {
+                done += read;
+            }
+
+            if (done != raw.Length)
+            {
+                throw new IOException($"the file changed size while it was read ({done} of {raw.Length} bytes)");
+            }
+
+            var crc = Crc32.Append(0, raw, 0, raw.Length);
+            if (level == CompressionLevel.NoCompression || raw.Length == 0)
+            {
+                return new CompressedData(0, crc, raw.Length, new ArraySegment<byte>(raw));
+            }
+
+            using var packed = new MemoryStream(raw.Length / 2 + 64);
+            using (var deflate = new DeflateStream(packed, level, leaveOpen: true))
+            {
+                deflate.Write(raw, 0, raw.Length);
+            }
+
+            return packed.Length < raw.Length
+                ? new CompressedData(8, crc, raw.Length, new ArraySegment<byte>(packed.GetBuffer(), 0, (int)packed.Length))
+                : new CompressedData(0, crc, raw.Length, new ArraySegment<byte>(raw));
+        }
+    }
+}
