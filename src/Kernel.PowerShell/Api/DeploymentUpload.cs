@@ -5,6 +5,8 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Security;
+using System.Threading;
+using Kernel.PowerShell.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -67,10 +69,9 @@ namespace Kernel.PowerShell.Api
     /// <summary>What <c>POST /deployments</c> carries: an archive and its entrypoint, or a GitHub source (kernel-api.md §6).</summary>
     internal sealed class DeploymentUpload
     {
-        private DeploymentUpload(string? archivePath, string? entrypointRelPath, GitHubSource? source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars, bool uniqueArchive)
+        private DeploymentUpload(IArchiveSource? archive, string? entrypointRelPath, GitHubSource? source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars)
         {
-            UniqueArchive = uniqueArchive;
-            ArchivePath = archivePath;
+            Archive = archive;
             EntrypointRelPath = entrypointRelPath;
             Source = source;
             Version = version;
@@ -80,7 +81,7 @@ namespace Kernel.PowerShell.Api
         }
 
         /// <summary>The ZIP to upload; null for a GitHub source.</summary>
-        public string? ArchivePath { get; }
+        public IArchiveSource? Archive { get; }
 
         public string? EntrypointRelPath { get; }
 
@@ -97,17 +98,26 @@ namespace Kernel.PowerShell.Api
         /// <summary>Hex SHA-256 of the archive as last sent whole; null until a body went out complete.</summary>
         public string? SentChecksum { get; private set; }
 
-        /// <summary>Hex SHA-256 of the archive file (what the server reports as source_checksum).</summary>
-        public string ArchiveChecksum()
+        /// <summary>Bytes of the archive last sent whole.</summary>
+        public long SentLength { get; private set; }
+
+        public static DeploymentUpload FromArchive(IArchiveSource archive, string entrypointRelPath, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
+            new DeploymentUpload(archive, entrypointRelPath, null, version, force, region, envVars);
+
+        public static DeploymentUpload FromGitHub(GitHubSource source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
+            new DeploymentUpload(null, null, source, version, force, region, envVars);
+
+        /// <summary>Hex SHA-256 of the archive (what the server reports as source_checksum), writing it again if it never went out whole.</summary>
+        public async Task<string> ArchiveChecksumAsync(IOperationObserver observer, CancellationToken cancellationToken)
         {
             if (SentChecksum != null)
             {
                 return SentChecksum;
             }
 
-            using var file = new FileStream(ArchivePath!, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
-            using var sha = System.Security.Cryptography.SHA256.Create();
-            return Hex(sha.ComputeHash(file));
+            using var hashing = new HashingStream(Stream.Null, _ => { });
+            await Archive!.WriteToAsync(hashing, observer, cancellationToken).ConfigureAwait(false);
+            return hashing.Checksum();
         }
 
         internal static string Hex(byte[] hash)
@@ -121,29 +131,22 @@ namespace Kernel.PowerShell.Api
             return text.ToString();
         }
 
-        /// <summary>True when the archive was built for this upload alone (so its checksum names it exactly).</summary>
-        public bool UniqueArchive { get; }
-
-        public static DeploymentUpload FromArchive(string archivePath, string entrypointRelPath, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars, bool uniqueArchive) =>
-            new DeploymentUpload(archivePath, entrypointRelPath, null, version, force, region, envVars, uniqueArchive);
-
-        public static DeploymentUpload FromGitHub(GitHubSource source, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
-            new DeploymentUpload(null, null, source, version, force, region, envVars, uniqueArchive: false);
-
         /// <summary>
         /// The multipart body. Text fields carry no Content-Type (like curl and the Go SDK); env vars use the
         /// <c>env_vars[KEY]</c> form the Node and Python SDKs send; <c>source</c> is a JSON part like the CLI's.
-        /// The archive streams from disk.
+        /// An archive of unknown size is written straight into the request (chunked), so packing and sending overlap.
         /// </summary>
-        internal MultipartFormDataContent BuildContent(Action<long> bytesSent)
+        internal MultipartFormDataContent BuildContent(IOperationObserver observer, Action<long> bytesSent, Action sentWhole, CancellationToken cancellationToken)
         {
             var content = new MultipartFormDataContent("kernel-ps-" + Guid.NewGuid().ToString("N"));
-            if (ArchivePath != null)
+            if (Archive != null)
             {
-                var archive = new ProgressStreamContent(
-                    new FileStream(ArchivePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true),
-                    bytesSent,
-                    checksum => SentChecksum = checksum);
+                var archive = new ArchiveContent(Archive, observer, bytesSent, (checksum, length) =>
+                {
+                    SentChecksum = checksum;
+                    SentLength = length;
+                    sentWhole();
+                }, cancellationToken);
                 archive.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
                 archive.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileName = "\"app.zip\"" };
                 content.Add(archive);
@@ -171,7 +174,7 @@ namespace Kernel.PowerShell.Api
         /// <summary>The field names sent, for the Verbose stream: names only, never values.</summary>
         internal string DescribeFields()
         {
-            var names = ArchivePath != null
+            var names = Archive != null
                 ? new List<string> { "file", "entrypoint_rel_path" }
                 : new List<string> { Source!.Token == null ? "source" : "source (with a GitHub token)" };
             names.AddRange(new[] { "version", "force", "region" });
@@ -190,52 +193,36 @@ namespace Kernel.PowerShell.Api
             content.Add(part);
         }
 
-        /// <summary>Streams a file into the request body, reporting each chunk and hashing what it sends.</summary>
-        private sealed class ProgressStreamContent : HttpContent
+        /// <summary>Writes the archive into the request body, reporting each chunk and hashing what it sends.</summary>
+        private sealed class ArchiveContent : HttpContent
         {
-            private readonly Stream _source;
+            private readonly IArchiveSource _archive;
+            private readonly IOperationObserver _observer;
             private readonly Action<long> _bytesSent;
-            private readonly Action<string> _sentWhole;
+            private readonly Action<string, long> _sentWhole;
+            private readonly CancellationToken _cancellationToken;
 
-            public ProgressStreamContent(Stream source, Action<long> bytesSent, Action<string> sentWhole)
+            public ArchiveContent(IArchiveSource archive, IOperationObserver observer, Action<long> bytesSent, Action<string, long> sentWhole, CancellationToken cancellationToken)
             {
-                _source = source;
+                _archive = archive;
+                _observer = observer;
                 _bytesSent = bytesSent;
                 _sentWhole = sentWhole;
+                _cancellationToken = cancellationToken;
             }
 
             protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
             {
-                var buffer = new byte[81920];
-                long sent = 0;
-                int read;
-                _source.Position = 0;
-                using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-                while ((read = await _source.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
-                {
-                    await stream.WriteAsync(buffer, 0, read).ConfigureAwait(false);
-                    sha.AppendData(buffer, 0, read);
-                    sent += read;
-                    _bytesSent(sent);
-                }
-
-                _sentWhole(Hex(sha.GetHashAndReset()));
+                using var hashing = new HashingStream(stream, _bytesSent);
+                await _archive.WriteToAsync(hashing, _observer, _cancellationToken).ConfigureAwait(false);
+                await hashing.FlushAsync(_cancellationToken).ConfigureAwait(false);
+                _sentWhole(hashing.Checksum(), hashing.Count);
             }
 
             protected override bool TryComputeLength(out long length)
             {
-                length = _source.Length;
-                return true;
-            }
-
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing)
-                {
-                    _source.Dispose();
-                }
-
-                base.Dispose(disposing);
+                length = _archive.Length ?? 0;
+                return _archive.Length.HasValue;
             }
         }
     }

@@ -54,34 +54,28 @@ namespace Kernel.PowerShell.Api
         private async Task<KernelDeployment> PostDeploymentAsync(DeploymentUpload upload, IOperationObserver observer, CancellationToken cancellationToken)
         {
             using var watchdog = new IdleWatchdog(IdleTimeout, cancellationToken);
-            var total = upload.ArchivePath == null ? 0 : new FileInfo(upload.ArchivePath).Length;
+            var total = upload.Archive?.Length ?? 0;
             var progress = new Throttle(TimeSpan.FromMilliseconds(250));
             using var request = NewRequest(HttpMethod.Post, "deployments", "application/json");
-            request.Content = upload.BuildContent(sent =>
+            request.Content = upload.BuildContent(observer, sent =>
             {
-                if (sent == total)
+                watchdog.Kick();
+                if (progress.ShouldReport())
                 {
-                    // The body is out: from now on the server's answer has the plain request timeout.
-                    watchdog.Kick(RequestTimeout);
+                    observer.Progress(new OperationProgress(OperationPhase.Upload, sent, total, total > 0 ? $"{Bytes.Format(sent)} of {Bytes.Format(total)}" : $"{Bytes.Format(sent)} sent"));
                 }
-                else
-                {
-                    watchdog.Kick();
-                }
-
-                if (progress.ShouldReport() || sent == total)
-                {
-                    observer.Progress(new OperationProgress(OperationPhase.Upload, sent, total, $"{Bytes.Format(sent)} of {Bytes.Format(total)}"));
-                }
-            });
-            observer.Verbose(upload.ArchivePath == null
+            },
+            () => watchdog.Kick(RequestTimeout), // The body is out: the answer now has the plain request timeout.
+            watchdog.Token);
+            observer.Verbose(upload.Archive == null
                 ? $"Creating a deployment from {upload.Source!.Url} at {upload.Source.Ref} on {BaseUri} (fields: {upload.DescribeFields()})."
-                : $"Uploading {Bytes.Format(total)} to {BaseUri}deployments (fields: {upload.DescribeFields()}).");
+                : $"Uploading {(total > 0 ? Bytes.Format(total) : "the archive as it is packed")} to {BaseUri}deployments (fields: {upload.DescribeFields()}).");
 
             try
             {
-                using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, watchdog.Token, observer).ConfigureAwait(false);
-                observer.Progress(new OperationProgress(OperationPhase.Upload, total, total, "Uploaded", completed: true));
+                var sending = SendAsync(request, HttpCompletionOption.ResponseContentRead, watchdog.Token, observer);
+                using var response = await sending.ConfigureAwait(false);
+                observer.Progress(new OperationProgress(OperationPhase.Upload, upload.SentLength, upload.SentLength, "Uploaded", completed: true));
                 return WireFormat.ParseDeployment(await ReadBodyAsync(response, watchdog.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (watchdog.TimedOut)
@@ -104,11 +98,11 @@ namespace Kernel.PowerShell.Api
         /// <summary>The deployment made from this upload since <paramref name="started"/>, if the server has one.</summary>
         private async Task<KernelDeployment?> FindCreatedAsync(DeploymentUpload upload, DateTimeOffset started, IOperationObserver observer, CancellationToken cancellationToken)
         {
-            var checksum = upload.ArchivePath == null ? null : upload.ArchiveChecksum();
+            var checksum = upload.Archive == null ? null : await upload.ArchiveChecksumAsync(observer, cancellationToken).ConfigureAwait(false);
 
             // An archive built for this upload has a checksum no other upload has, so a wide window is safe;
             // otherwise (a user's ZIP, GitHub) only what the server created after this upload began can be it.
-            var since = upload.UniqueArchive
+            var since = upload.Archive?.IsUnique == true
                 ? started - TimeSpan.FromMinutes(10)
                 : started + ServerClockOffset - TimeSpan.FromSeconds(2);
             KernelDeployment? found = null;

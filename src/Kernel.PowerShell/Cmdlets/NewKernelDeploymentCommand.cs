@@ -209,14 +209,26 @@ namespace Kernel.PowerShell.Cmdlets
             Create(session, folder, async (observer, token) =>
             {
                 var clock = Stopwatch.StartNew();
-                using var archive = await AppArchive.CreateAsync(app, observer, token).ConfigureAwait(false);
-                observer.Verbose($"Packaged {archive.FileCount} files ({Bytes.Format(archive.SourceBytes)}) into a {Bytes.Format(archive.Length)} archive in {clock.ElapsedMilliseconds} ms.");
-                if (archive.Length > MaxArchiveSize)
+                var archive = new FolderArchive(app);
+                try
                 {
-                    throw new PackagingException(PackagingFailure.ArchiveTooLarge, folder, TooLargeMessage(folder, $"its archive is {Bytes.Format(archive.Length)}"));
+                    var upload = DeploymentUpload.FromArchive(archive, entrypoint, Version, Force.IsPresent, Region, envVars);
+                    var created = await Upload(session, upload, observer, token).ConfigureAwait(false);
+                    observer.Verbose($"Packed and sent {app.Files.Count} files ({Bytes.Format(app.TotalBytes)}) as a {Bytes.Format(upload.SentLength)} archive in {clock.ElapsedMilliseconds} ms.");
+                    return created;
                 }
+                catch (KernelApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.LengthRequired)
+                {
+                    // A server (or proxy) that refuses chunked bodies: the same archive, from a file with a Content-Length.
+                    observer.Verbose("The server wants a Content-Length: packing the archive to a temporary file first.");
+                    using var saved = await archive.SaveAsync(observer, token).ConfigureAwait(false);
+                    if (saved.Length > MaxArchiveSize)
+                    {
+                        throw new PackagingException(PackagingFailure.ArchiveTooLarge, folder, TooLargeMessage(folder, $"its archive is {Bytes.Format(saved.Length)}"));
+                    }
 
-                return await Upload(session, DeploymentUpload.FromArchive(archive.Path, entrypoint, Version, Force.IsPresent, Region, envVars, uniqueArchive: true), observer, token).ConfigureAwait(false);
+                    return await Upload(session, DeploymentUpload.FromArchive(new ArchiveFile(saved.Path, isUnique: true), entrypoint, Version, Force.IsPresent, Region, envVars), observer, token).ConfigureAwait(false);
+                }
             });
         }
 
@@ -250,7 +262,7 @@ namespace Kernel.PowerShell.Cmdlets
             if (ShouldProcess(target, $"Deploy to {session.BaseUri}"))
             {
                 Create(session, archive, (observer, token) =>
-                    Upload(session, DeploymentUpload.FromArchive(archive, entrypoint, Version, Force.IsPresent, Region, envVars, uniqueArchive: false), observer, token));
+                    Upload(session, DeploymentUpload.FromArchive(new ArchiveFile(archive, isUnique: false), entrypoint, Version, Force.IsPresent, Region, envVars), observer, token));
             }
         }
 

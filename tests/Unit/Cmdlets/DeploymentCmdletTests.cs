@@ -177,7 +177,7 @@ public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDis
         var result = _shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Verbose", ("path", app.Path)).ThrowOnError();
 
         Assert.Contains(result.Verbose, v => v.Contains("node_modules/ ('node_modules/' in .gitignore)"));
-        Assert.Contains(result.Verbose, v => v.StartsWith("Packaged 2 files"));
+        Assert.Contains(result.Verbose, v => v.StartsWith("Packed and sent 2 files"));
         Assert.Contains(result.Verbose, v => v.Contains("env_vars") == false && v.StartsWith("Uploading"));
     }
 }

@@ -13,7 +13,7 @@ public class AppArchiveTests
     {
         using var app = new TempFolder().With("main.py", "print('hi')").With("src/lib/util.py").With(".env", "A=1");
 
-        using var archive = await AppArchive.CreateAsync(AppFolder.Scan(app.Path, CancellationToken.None), NullObserver.Instance, CancellationToken.None);
+        using var archive = await new FolderArchive(AppFolder.Scan(app.Path, CancellationToken.None)).SaveAsync(NullObserver.Instance, CancellationToken.None);
         using var zip = ZipFile.OpenRead(archive.Path);
 
         Assert.Equal([".env", "main.py", "src/", "src/lib/", "src/lib/util.py"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
@@ -26,11 +26,15 @@ public class AppArchiveTests
     {
         using var app = new TempFolder().With("main.py", "same content");
         var folder = AppFolder.Scan(app.Path, CancellationToken.None);
+        var archive = new FolderArchive(folder);
 
-        using var first = await AppArchive.CreateAsync(folder, NullObserver.Instance, CancellationToken.None);
-        using var second = await AppArchive.CreateAsync(folder, NullObserver.Instance, CancellationToken.None);
+        using var first = await archive.SaveAsync(NullObserver.Instance, CancellationToken.None);
+        using var again = await archive.SaveAsync(NullObserver.Instance, CancellationToken.None);
+        using var second = await new FolderArchive(folder).SaveAsync(NullObserver.Instance, CancellationToken.None);
 
-        Assert.NotEqual(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(first.Path))), Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(second.Path))));
+        static string Hash(string path) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        Assert.Equal(Hash(first.Path), Hash(again.Path));
+        Assert.NotEqual(Hash(first.Path), Hash(second.Path));
         using var zip = ZipFile.OpenRead(first.Path);
         Assert.StartsWith("kernel-upload ", zip.Comment);
         Assert.Equal(["main.py"], zip.Entries.Select(e => e.FullName));
@@ -40,7 +44,7 @@ public class AppArchiveTests
     public async Task The_temporary_archive_is_deleted_when_disposed()
     {
         using var app = new TempFolder().With("main.py");
-        var archive = await AppArchive.CreateAsync(AppFolder.Scan(app.Path, CancellationToken.None), NullObserver.Instance, CancellationToken.None);
+        var archive = await new FolderArchive(AppFolder.Scan(app.Path, CancellationToken.None)).SaveAsync(NullObserver.Instance, CancellationToken.None);
         Assert.True(File.Exists(archive.Path));
 
         archive.Dispose();
@@ -62,7 +66,7 @@ public class AppArchiveTests
         var observer = new CancelOnFirstProgress(cancel);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            AppArchive.CreateAsync(AppFolder.Scan(app.Path, CancellationToken.None), observer, cancel.Token));
+            new FolderArchive(AppFolder.Scan(app.Path, CancellationToken.None)).SaveAsync(observer, cancel.Token));
 
         Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath(), "kernel-*.zip"), f => !before.Contains(f));
     }
@@ -75,7 +79,7 @@ public class AppArchiveTests
         File.Delete(Path.Combine(app.Path, "data.txt"));
         var before = Directory.GetFiles(Path.GetTempPath(), "kernel-*.zip").ToHashSet();
 
-        var error = await Assert.ThrowsAsync<PackagingException>(() => AppArchive.CreateAsync(scanned, NullObserver.Instance, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PackagingException>(() => new FolderArchive(scanned).SaveAsync(NullObserver.Instance, CancellationToken.None));
 
         Assert.Equal(PackagingFailure.FileUnreadable, error.Failure);
         Assert.Contains("Nothing was uploaded", error.Message);

@@ -21,7 +21,7 @@ public class ZipWriterTests
         File.WriteAllBytes(Path.Combine(app.Path, "video.mp4"), big);
         var folder = AppFolder.Scan(app.Path, CancellationToken.None);
 
-        using var archive = await AppArchive.CreateAsync(folder, NullObserver.Instance, CancellationToken.None);
+        using var archive = await new FolderArchive(folder).SaveAsync(NullObserver.Instance, CancellationToken.None);
         using var zip = ZipFile.OpenRead(archive.Path);
 
         Assert.Equal(

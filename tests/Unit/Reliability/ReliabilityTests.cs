@@ -140,6 +140,21 @@ public sealed class ReliabilityTests : IClassFixture<EmulatorFixture>, IDisposab
     }
 
     [Fact]
+    public async Task A_server_that_needs_a_Content_Length_gets_the_same_archive_from_a_file()
+    {
+        await FaultAsync(new { method = "POST", path = "/deployments", kind = "status", status = 411, times = 1 });
+
+        var result = Deploy("-Verbose").ThrowOnError();
+
+        Assert.Contains(result.Verbose, v => v.Contains("wants a Content-Length"));
+        var posts = await JournalAsync("POST", "/deployments");
+        Assert.Equal(2, posts.Count);
+        Assert.False(posts[0].GetProperty("headers").TryGetProperty("Content-Length", out _));
+        Assert.True(posts[1].GetProperty("headers").TryGetProperty("Content-Length", out _));
+        Assert.Equal(1, DeploymentCount());
+    }
+
+    [Fact]
     public async Task An_event_stream_cut_after_three_events_is_resumed_with_every_log_line_once()
     {
         await FaultAsync(new { path = "/deployments/*/events", kind = "cut_stream", after_events = 3, times = 1 });
