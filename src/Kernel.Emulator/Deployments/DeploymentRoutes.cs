@@ -172,23 +172,8 @@ public static partial class DeploymentRoutes
         return Results.NoContent();
     }
 
-    private static async Task FollowAsync(string id, string? since, HttpContext context, World world, EmulatorOptions options, TimeProvider clock)
-    {
-        var deployment = world.FindDeployment(ProjectScope.Of(context), id);
-        if (deployment is null)
-        {
-            await KernelErrors.NotFound("deployment").ExecuteAsync(context);
-            return;
-        }
-
-        if (!EventTime.TryParseSince(since, clock.GetUtcNow().UtcDateTime, out var from))
-        {
-            await KernelErrors.BadRequest($"invalid since '{since}': use an RFC 3339 time or a duration such as 5m").ExecuteAsync(context);
-            return;
-        }
-
-        await ServerSentEvents.StreamAsync(context, deployment.Events, from, options.HeartbeatInterval, clock);
-    }
+    private static Task FollowAsync(string id, string? since, HttpContext context, World world, EmulatorOptions options, TimeProvider clock) =>
+        ServerSentEvents.FollowAsync(context, world.FindDeployment(ProjectScope.Of(context), id)?.Events, "deployment", since, options, clock);
 
     private sealed record GitHubSource(string Url, string Ref, string Entrypoint, string? Path);
 

@@ -182,23 +182,8 @@ public static class InvocationRoutes
         return Results.Json(invocation.View(), KernelJson.Options);
     }
 
-    private static async Task FollowAsync(string id, string? since, HttpContext context, World world, EmulatorOptions options, TimeProvider clock)
-    {
-        var invocation = world.FindInvocation(ProjectScope.Of(context), id);
-        if (invocation is null)
-        {
-            await KernelErrors.NotFound("invocation").ExecuteAsync(context);
-            return;
-        }
-
-        if (!EventTime.TryParseSince(since, clock.GetUtcNow().UtcDateTime, out var from))
-        {
-            await KernelErrors.BadRequest($"invalid since '{since}': use an RFC 3339 time or a duration such as 5m").ExecuteAsync(context);
-            return;
-        }
-
-        await ServerSentEvents.StreamAsync(context, invocation.Events, from, options.HeartbeatInterval, clock);
-    }
+    private static Task FollowAsync(string id, string? since, HttpContext context, World world, EmulatorOptions options, TimeProvider clock) =>
+        ServerSentEvents.FollowAsync(context, world.FindInvocation(ProjectScope.Of(context), id)?.Events, "invocation", since, options, clock);
 
     private static async Task<JsonDocument?> ReadObjectAsync(HttpRequest request)
     {

@@ -10,7 +10,28 @@ namespace Kernel.Emulator.Streaming;
 /// </summary>
 public static class ServerSentEvents
 {
-    public static async Task StreamAsync(HttpContext context, EventStream stream, DateTime? since, TimeSpan heartbeat, TimeProvider clock)
+    /// <summary>
+    /// Answers GET /{deployments|invocations}/{id}/events: 404 for an unknown subject, 400 for a bad
+    /// <c>since</c>, else the stream from that time on.
+    /// </summary>
+    public static async Task FollowAsync(HttpContext context, EventStream? stream, string what, string? since, EmulatorOptions options, TimeProvider clock)
+    {
+        if (stream is null)
+        {
+            await KernelErrors.NotFound(what).ExecuteAsync(context);
+            return;
+        }
+
+        if (!EventTime.TryParseSince(since, clock.GetUtcNow().UtcDateTime, out var from))
+        {
+            await KernelErrors.BadRequest($"invalid since '{since}': use an RFC 3339 time or a duration such as 5m").ExecuteAsync(context);
+            return;
+        }
+
+        await StreamAsync(context, stream, from, options.HeartbeatInterval, clock);
+    }
+
+    private static async Task StreamAsync(HttpContext context, EventStream stream, DateTime? since, TimeSpan heartbeat, TimeProvider clock)
     {
         var (past, live) = stream.Follow(since);
         try
