@@ -51,6 +51,19 @@ public sealed class RefusedBeforeUploadTests : IDisposable
         Assert.Equal(0, _server.Count);
     }
 
+    [Theory]
+    [InlineData("Remove-KernelDeployment -Id d1 -Confirm:$false")]
+    [InlineData("Invoke-KernelAction -AppName shop -ActionName buy")]
+    [InlineData("Stop-KernelInvocation -Id i1")]
+    [InlineData("New-KernelDeployment -GitHubUrl https://github.com/acme/app -Ref main -Entrypoint index.ts -Force")]
+    public void WhatIf_inherited_by_any_changing_command_sends_nothing(string command)
+    {
+        _shell.Run(
+            "function Invoke-Change { [CmdletBinding(SupportsShouldProcess)] param() " + command + " }\nInvoke-Change -WhatIf").ThrowOnError();
+
+        Assert.Equal(0, _server.Count);
+    }
+
     [Fact]
     public void A_missing_entrypoint_is_refused_before_upload()
     {
