@@ -4,7 +4,8 @@
     Builds, tests and demonstrates the Kernel PowerShell module.
 .DESCRIPTION
     Tasks:
-      Build  - compiles everything and stages a loadable module at out/Kernel/ (with the emulator in out/Kernel/emulator/).
+      Build  - compiles everything and stages a loadable module at out/Kernel/ (with the emulator in out/Kernel/emulator/
+               and the help, built from docs/en-US, in out/Kernel/en-US/).
       Test   - Build, then the xunit suite, then the Pester suite in a fresh pwsh; ends with "N passed, N failed".
       Package - Build, then packs out/Kernel into out/package/Kernel.<version>.nupkg (installable with
                Install-PSResource or Install-Module from a local folder repository).
@@ -59,6 +60,9 @@ function Invoke-Build {
     $manifest = (Get-Content -Raw (Join-Path $root 'Kernel.psd1')).Replace('{{ModuleVersion}}', (Get-ModuleVersion))
     Set-Content -Path (Join-Path $staged 'Kernel.psd1') -Value $manifest -Encoding utf8NoBOM
     Remove-Item -Recurse -Force $publish
+
+    # Help: markdown in docs/en-US becomes MAML and about_ topics; syntax and metadata come from the staged DLL.
+    & (Join-Path $root 'tools/Build-Help.ps1') -DocsPath (Join-Path $root 'docs/en-US') -ModulePath (Join-Path $staged 'Kernel.psd1') -OutputPath (Join-Path $staged 'en-US')
     Write-Host "Staged module $(Get-ModuleVersion) at $staged"
 }
 

@@ -28,8 +28,6 @@ namespace Kernel.PowerShell.Cmdlets
         public const string InvocationWaitTimeout = "InvocationWaitTimeout";
         public const string InvalidPayload = "InvalidPayload";
         public const string InvalidEnvFile = "InvalidEnvFile";
-        public const string InvalidSince = "InvalidSince";
-        public const string DeploymentNotFound = "DeploymentNotFound";
         public const string VerifyFailed = "VerifyFailed";
         public const string InvalidGitHubUrl = "InvalidGitHubUrl";
         public const string DeploymentNotCreated = "DeploymentNotCreated";
