@@ -6,7 +6,8 @@
     Tasks:
       Build  - compiles everything and stages a loadable module at out/Kernel/ (with the emulator in out/Kernel/emulator/
                and the help, built from docs/en-US, in out/Kernel/en-US/).
-      Test   - Build, then the xunit suite, then the Pester suite in a fresh pwsh; ends with "N passed, N failed".
+      Test   - Build and Package, then the xunit suite, the Pester suite in a fresh pwsh, and the conformance referees
+               (the official SDK and the OpenAPI spec through Prism, tests/Conformance); ends with "N passed, N failed".
       Package - Build, then packs out/Kernel into out/package/Kernel.<version>.nupkg (installable with
                Install-PSResource or Install-Module from a local folder repository).
       Demo   - Build, then deploys examples/page-title to a local emulator and follows it to running.
@@ -117,6 +118,19 @@ function Invoke-PesterTests {
     [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped }
 }
 
+function Invoke-ConformanceTests {
+    # The referees: the official @onkernel/sdk against the emulator, and the spec (through Prism) over the Pester run.
+    $pester = Get-PesterModulePath
+    $summary = Join-Path $results 'conformance-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Conformance/Invoke-Conformance.ps1') `
+        -ModulePath (Join-Path $staged 'Kernel.psd1') -EmulatorPath (Join-Path $staged 'emulator/Kernel.Emulator.dll') `
+        -PesterPath $pester -ResultDirectory $results
+    if (-not (Test-Path $summary)) { throw "The conformance run wrote no summary (exit code $LASTEXITCODE)" }
+    $counts = Get-Content -Raw $summary | ConvertFrom-Json
+    [pscustomobject]@{ Suite = 'Conformance'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped }
+}
+
 switch ($Task) {
     'Clean' {
         Remove-Item -Recurse -Force $out -ErrorAction Ignore
@@ -138,7 +152,7 @@ switch ($Task) {
         Invoke-Build
         Invoke-Package
         New-Item -ItemType Directory -Force $results | Out-Null
-        $suites = @(Invoke-UnitTests; Invoke-PesterTests)
+        $suites = @(Invoke-UnitTests; Invoke-PesterTests; Invoke-ConformanceTests)
         $suites | Format-Table -AutoSize | Out-Host
         $passed = ($suites | Measure-Object Passed -Sum).Sum
         $failed = ($suites | Measure-Object Failed -Sum).Sum

@@ -2,8 +2,8 @@ Describe 'Deployments against the emulator' {
     BeforeAll {
         Import-Module $env:KERNEL_TEST_MODULE -Force
         $example = Join-Path $PSScriptRoot '../../examples/page-title'
-        $emulator = Start-KernelEmulator
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        $emulator = Start-TestEmulator
     }
 
     BeforeEach {
@@ -13,7 +13,7 @@ Describe 'Deployments against the emulator' {
 
     AfterAll {
         Disconnect-Kernel
-        $emulator | Stop-KernelEmulator
+        $emulator | Stop-TestEmulator
     }
 
     Describe 'Deploying an app' {
@@ -137,7 +137,7 @@ New-KernelDeployment -Path '$app' -EntrypointRelPath main.py | Wait-KernelDeploy
         }
 
         It 'times out with an OperationTimeout error' {
-            $slow = Start-KernelEmulator -StepDelay 30
+            $slow = Start-TestEmulator -StepDelay 30
             try {
                 $session = Connect-Kernel -BaseUri $slow.BaseUri -ApiKey $slow.ApiKey -PassThru
                 New-KernelDeployment -Path $example -EntrypointRelPath main.py -Session $session |
@@ -147,7 +147,7 @@ New-KernelDeployment -Path '$app' -EntrypointRelPath main.py | Wait-KernelDeploy
                 $failure[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
             }
             finally {
-                $slow | Stop-KernelEmulator
+                $slow | Stop-TestEmulator
             }
         }
     }

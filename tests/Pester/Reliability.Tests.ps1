@@ -2,9 +2,10 @@
 Describe 'Reliability and secrets' {
     BeforeAll {
         Import-Module $env:KERNEL_TEST_MODULE -Force
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
         $example = Join-Path $PSScriptRoot '../../examples/page-title'
-        $first = Start-KernelEmulator -StepDelay 0.02
-        $second = Start-KernelEmulator -StepDelay 0.02
+        $first = Start-TestEmulator -StepDelay 0.02
+        $second = Start-TestEmulator -StepDelay 0.02
         $plain = { param($secure) [System.Net.NetworkCredential]::new('', $secure).Password }
         $fingerprint = {
             param($secure)
@@ -15,7 +16,7 @@ Describe 'Reliability and secrets' {
 
     AfterAll {
         Disconnect-Kernel
-        $first, $second | Stop-KernelEmulator
+        $first, $second | Stop-TestEmulator
     }
 
     It 'keeps the key and env var values out of every stream, $Error, a transcript and serialized sessions' {

@@ -4,7 +4,7 @@ Describe 'The Kernel cmdlets against the emulator' {
         Import-Module $env:KERNEL_TEST_MODULE -Force
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
         $example = Join-Path $PSScriptRoot '../../examples/page-title'
-        $emulator = Start-KernelEmulator -StepDelay 0.02
+        $emulator = Start-TestEmulator -StepDelay 0.02
         $control = "$($emulator.BaseUri)_emulator"
     }
 
@@ -14,7 +14,7 @@ Describe 'The Kernel cmdlets against the emulator' {
 
     AfterAll {
         Disconnect-Kernel
-        $emulator | Stop-KernelEmulator
+        $emulator | Stop-TestEmulator
     }
 
     Context 'Deployments' {
@@ -244,7 +244,7 @@ Describe 'The Kernel cmdlets against the emulator' {
 
     Context 'Sessions side by side' {
         It 'keeps two sessions with different keys and projects apart in one script and across parallel runspaces' {
-            $other = Start-KernelEmulator -StepDelay 0.02
+            $other = Start-TestEmulator -StepDelay 0.02
             try {
                 $a = Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey -ProjectId proj-a -PassThru
                 $b = Connect-Kernel -BaseUri $other.BaseUri -ApiKey $other.ApiKey -ProjectId proj-b -PassThru
@@ -261,7 +261,7 @@ Describe 'The Kernel cmdlets against the emulator' {
                 $counts | Where-Object Uri -EQ $b.BaseUri | ForEach-Object Count | Should -Be @(2, 2)
             }
             finally {
-                $other | Stop-KernelEmulator
+                $other | Stop-TestEmulator
             }
         }
 
