@@ -11,6 +11,8 @@
       Package - Build, then packs out/Kernel into out/package/Kernel.<version>.nupkg (installable with
                Install-PSResource or Install-Module from a local folder repository).
       Demo   - Build, then deploys examples/page-title to a local emulator and follows it to running.
+      Bench  - Build, then bench/Invoke-Benchmark.ps1: ours against Compress-Archive+Invoke-RestMethod, zip+curl and
+               a tar read floor on generated apps; writes bench/results.md (not part of Test).
       Clean  - removes out/ and every bin/ and obj/ folder.
     Run through the repository's pinned PowerShell: dotnet tool restore && dotnet pwsh ./build.ps1 <Task>
 .EXAMPLE
@@ -19,7 +21,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -142,6 +144,11 @@ switch ($Task) {
     'Package' {
         Invoke-Build
         Invoke-Package
+    }
+    'Bench' {
+        Invoke-Build
+        & dotnet pwsh -NoProfile -File (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $staged 'Kernel.psd1')
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     }
     'Demo' {
         Invoke-Build
