@@ -22,10 +22,10 @@ public sealed record ApiError(string Code, string Message);
 
 public static class KernelErrors
 {
-    public static IResult Result(int status, string code, string message) =>
+    public static IResult Answer(int status, string code, string message) =>
         Results.Json(new ApiError(code, message), KernelJson.Options, statusCode: status);
 
-    public static IResult BadRequest(string message) => Result(StatusCodes.Status400BadRequest, "bad_request", message);
+    public static IResult BadRequest(string message) => Answer(StatusCodes.Status400BadRequest, "bad_request", message);
 
-    public static IResult NotFound(string what) => Result(StatusCodes.Status404NotFound, "not_found", what + " not found");
+    public static IResult NotFound(string what) => Answer(StatusCodes.Status404NotFound, "not_found", what + " not found");
 }

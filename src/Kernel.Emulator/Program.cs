@@ -44,7 +44,7 @@ app.Use(async (context, next) =>
     catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)
     {
         app.Logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-        await KernelErrors.Result(StatusCodes.Status500InternalServerError, "internal_error", "emulator error: " + ex.Message).ExecuteAsync(context);
+        await KernelErrors.Answer(StatusCodes.Status500InternalServerError, "internal_error", "emulator error: " + ex.Message).ExecuteAsync(context);
     }
 });
 var clock = app.Services.GetRequiredService<TimeProvider>();
@@ -76,7 +76,7 @@ app.Use(async (context, next) =>
 
     if (!BearerAuth.IsAuthorized(context.Request, options))
     {
-        await KernelErrors.Result(StatusCodes.Status401Unauthorized, "unauthorized", "Invalid or missing API key").ExecuteAsync(context);
+        await KernelErrors.Answer(StatusCodes.Status401Unauthorized, "unauthorized", "Invalid or missing API key").ExecuteAsync(context);
         return;
     }
 

@@ -134,7 +134,7 @@ public sealed class FaultInjection
                     context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await KernelErrors.Result(rule.Status, rule.Code ?? DefaultCode(rule.Status), rule.Message ?? "injected fault").ExecuteAsync(context);
+                await KernelErrors.Answer(rule.Status, rule.Code ?? DefaultCode(rule.Status), rule.Message ?? "injected fault").ExecuteAsync(context);
                 return;
             case FaultKind.Drop:
                 context.Abort();

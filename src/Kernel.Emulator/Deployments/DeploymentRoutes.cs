@@ -110,7 +110,7 @@ public static partial class DeploymentRoutes
             // a label other than "latest" that a live deployment already holds needs force (409 otherwise).
             if (forceText != "true" && version != "latest" && appName is not null && world.VersionTaken(project, appName, version))
             {
-                return KernelErrors.Result(StatusCodes.Status409Conflict, "conflict", $"app '{appName}' version '{version}' already exists; set force to overwrite it");
+                return KernelErrors.Answer(StatusCodes.Status409Conflict, "conflict", $"app '{appName}' version '{version}' already exists; set force to overwrite it");
             }
 
             deployment = new DeploymentRecord(World.NewId(), project, clock.GetUtcNow().UtcDateTime, entrypoint, version, [.. envVarNames], source, appName, inspection.App?.Actions ?? []);
