@@ -49,20 +49,42 @@ function Get-ModuleVersion {
     $version
 }
 
+function Get-PackageAsset {
+    # A file of a package the project restored, at the version its restore chose (so the csproj stays the one source).
+    param([string] $Project, [string] $Package, [string] $Asset)
+    $assets = Get-Content -Raw (Join-Path $root $Project 'obj/project.assets.json') | ConvertFrom-Json -AsHashtable
+    $library = $assets.libraries.Keys | Where-Object { $_ -like "$Package/*" } | Select-Object -First 1
+    if (-not $library) { throw "$Project has not restored $Package." }
+    foreach ($folder in $assets.packageFolders.Keys) {
+        $path = Join-Path $folder $assets.libraries[$library].path $Asset
+        if (Test-Path $path) { return $path }
+    }
+    throw "$library has no $Asset in $($assets.packageFolders.Keys -join ', ')."
+}
+
 function Invoke-Build {
     Invoke-Native dotnet @('build', (Join-Path $root 'Kernel.PowerShell.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
 
     if (Test-Path $staged) { Remove-Item -Recurse -Force $staged }
     $publish = Join-Path $out 'publish'
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/Kernel.PowerShell'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet', '-o', $publish)
+    $publishJson = Join-Path $out 'publish-json'
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/Kernel.PowerShell.Json'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet', '-o', $publishJson)
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/Kernel.Emulator'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet', '-o', (Join-Path $staged 'emulator'))
 
-    # The module DLL, its dependencies (Windows PowerShell 5.1 needs System.Text.Json's closure) and the format file.
+    # Only the cmdlet assembly sits in the module folder. Kernel.PowerShell.Json and System.Text.Json go to
+    # dependencies/, which nothing but the module itself looks in (see src/Kernel.PowerShell/Api/WireFormat.cs): the
+    # netstandard2.0 closure there serves Windows PowerShell 5.1; dependencies/core holds System.Text.Json's net8.0
+    # build for the module's own load context on PowerShell 7.
     Get-ChildItem $publish -File | Where-Object Extension -in '.dll', '.pdb' | Copy-Item -Destination $staged
+    $dependencies = New-Item -ItemType Directory (Join-Path $staged 'dependencies')
+    Get-ChildItem $publishJson -File | Where-Object Extension -in '.dll', '.pdb' | Copy-Item -Destination $dependencies
+    $core = New-Item -ItemType Directory (Join-Path $dependencies 'core')
+    Copy-Item (Get-PackageAsset -Project 'src/Kernel.PowerShell.Json' -Package 'System.Text.Json' -Asset 'lib/net8.0/System.Text.Json.dll') $core
     Copy-Item (Join-Path $root 'src/Kernel.PowerShell/Kernel.Format.ps1xml') $staged
     $manifest = (Get-Content -Raw (Join-Path $root 'Kernel.psd1')).Replace('{{ModuleVersion}}', (Get-ModuleVersion))
     Set-Content -Path (Join-Path $staged 'Kernel.psd1') -Value $manifest -Encoding utf8NoBOM
-    Remove-Item -Recurse -Force $publish
+    Remove-Item -Recurse -Force $publish, $publishJson
 
     # Help: markdown in docs/en-US becomes MAML and about_ topics; syntax and metadata come from the staged DLL.
     & (Join-Path $root 'tools/Build-Help.ps1') -DocsPath (Join-Path $root 'docs/en-US') -ModulePath (Join-Path $staged 'Kernel.psd1') -OutputPath (Join-Path $staged 'en-US')

@@ -8,7 +8,6 @@ using System.Security;
 using System.Threading;
 using Kernel.PowerShell.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using System.Threading.Tasks;
 
 namespace Kernel.PowerShell.Api
@@ -35,35 +34,6 @@ namespace Kernel.PowerShell.Api
         public string? Path { get; }
 
         public SecureString? Token { get; }
-
-        internal string ToJson()
-        {
-            using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer))
-            {
-                json.WriteStartObject();
-                json.WriteString("type", "github");
-                json.WriteString("url", Url);
-                json.WriteString("ref", Ref);
-                json.WriteString("entrypoint", Entrypoint);
-                if (!string.IsNullOrEmpty(Path))
-                {
-                    json.WriteString("path", Path);
-                }
-
-                if (Token != null)
-                {
-                    json.WriteStartObject("auth");
-                    json.WriteString("method", "github_token");
-                    json.WriteString("token", new NetworkCredential(string.Empty, Token).Password);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndObject();
-            }
-
-            return Encoding.UTF8.GetString(buffer.ToArray());
-        }
     }
 
     /// <summary>What <c>POST /deployments</c> carries: an archive and its entrypoint, or a GitHub source (kernel-api.md §6).</summary>
@@ -154,7 +124,7 @@ namespace Kernel.PowerShell.Api
             }
             else
             {
-                var source = new ByteArrayContent(Encoding.UTF8.GetBytes(Source!.ToJson()));
+                var source = new ByteArrayContent(Encoding.UTF8.GetBytes(WireFormat.Current.GitHubSourceJson(Source!)));
                 source.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 source.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"source\"" };
                 content.Add(source);

@@ -18,7 +18,7 @@ namespace Kernel.PowerShell.Api
                 new Query().With("app_name", name).With("version", version).With("query", query),
                 skip,
                 first,
-                e => WireFormat.ToApp(e),
+                WireFormat.Current.ParseApps,
                 emit,
                 observer,
                 cancellationToken);
@@ -29,22 +29,20 @@ namespace Kernel.PowerShell.Api
         /// </summary>
         public async Task<string> InvokeAsync(InvocationRequest invocation, IOperationObserver observer, CancellationToken cancellationToken)
         {
-            var body = new
-            {
-                app_name = invocation.AppName,
-                action_name = invocation.ActionName,
-                version = invocation.Version,
-                payload = invocation.Payload,
-                @async = invocation.Async,
-                async_timeout_seconds = invocation.AsyncTimeoutSeconds,
-            };
+            var body = Fields(
+                ("app_name", invocation.AppName),
+                ("action_name", invocation.ActionName),
+                ("version", invocation.Version),
+                ("payload", invocation.Payload),
+                ("async", invocation.Async),
+                ("async_timeout_seconds", invocation.AsyncTimeoutSeconds));
             var json = await SendAsync(HttpMethod.Post, "invocations", body, observer, cancellationToken, invocation.Async ? RequestTimeout : SyncInvocationTimeout).ConfigureAwait(false);
-            return WireFormat.Parse(json, "invocation", e => WireFormat.String(e, "id"))
+            return WireFormat.Current.ParseInvocationId(json)
                 ?? throw new KernelProtocolException("The Kernel API accepted the invocation but sent no id.");
         }
 
         public async Task<KernelInvocation> GetInvocationAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
-            WireFormat.ParseInvocation(await SendAsync(HttpMethod.Get, "invocations/" + Uri.EscapeDataString(id), null, observer, cancellationToken).ConfigureAwait(false));
+            WireFormat.Current.ParseInvocation(await SendAsync(HttpMethod.Get, "invocations/" + Uri.EscapeDataString(id), null, observer, cancellationToken).ConfigureAwait(false));
 
         public Task ListInvocationsAsync(InvocationFilter filter, long skip, long first, Func<KernelInvocation, bool> emit, IOperationObserver observer, CancellationToken cancellationToken) =>
             ListAsync(
@@ -59,14 +57,14 @@ namespace Kernel.PowerShell.Api
                     .With("query", filter.Query),
                 skip,
                 first,
-                WireFormat.ToInvocation,
+                WireFormat.Current.ParseInvocations,
                 emit,
                 observer,
                 cancellationToken);
 
         /// <summary>PATCH /invocations/{id}: succeeded or failed (failed cancels a running invocation).</summary>
         public async Task<KernelInvocation> UpdateInvocationAsync(string id, string status, string? output, IOperationObserver observer, CancellationToken cancellationToken) =>
-            WireFormat.ParseInvocation(await SendAsync(new HttpMethod("PATCH"), "invocations/" + Uri.EscapeDataString(id), new { status, output }, observer, cancellationToken).ConfigureAwait(false));
+            WireFormat.Current.ParseInvocation(await SendAsync(new HttpMethod("PATCH"), "invocations/" + Uri.EscapeDataString(id), Fields(("status", status), ("output", output)), observer, cancellationToken).ConfigureAwait(false));
 
         public Task DeleteInvocationBrowsersAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
             SendAsync(HttpMethod.Delete, "invocations/" + Uri.EscapeDataString(id) + "/browsers", null, observer, cancellationToken);

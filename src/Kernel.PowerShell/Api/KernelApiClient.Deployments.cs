@@ -76,7 +76,7 @@ namespace Kernel.PowerShell.Api
                 var sending = SendAsync(request, HttpCompletionOption.ResponseContentRead, watchdog.Token, observer);
                 using var response = await sending.ConfigureAwait(false);
                 observer.Progress(new OperationProgress(OperationPhase.Upload, upload.SentLength, upload.SentLength, "Uploaded", completed: true));
-                return WireFormat.ParseDeployment(await ReadBodyAsync(response, watchdog.Token).ConfigureAwait(false));
+                return WireFormat.Current.ParseDeployment(await ReadBodyAsync(response, watchdog.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (watchdog.TimedOut)
             {
@@ -153,7 +153,7 @@ namespace Kernel.PowerShell.Api
         }
 
         public async Task<KernelDeployment> GetDeploymentAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
-            WireFormat.ParseDeployment(await SendAsync(HttpMethod.Get, "deployments/" + Uri.EscapeDataString(id), null, observer, cancellationToken).ConfigureAwait(false));
+            WireFormat.Current.ParseDeployment(await SendAsync(HttpMethod.Get, "deployments/" + Uri.EscapeDataString(id), null, observer, cancellationToken).ConfigureAwait(false));
 
         /// <summary>DELETE /deployments/{id}: stops it if live; the API answers 204 at once for settled ones.</summary>
         public Task DeleteDeploymentAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
@@ -165,7 +165,7 @@ namespace Kernel.PowerShell.Api
                 new Query().With("app_name", appName).With("app_version", appVersion).With("query", query),
                 skip,
                 first,
-                WireFormat.ToDeployment,
+                WireFormat.Current.ParseDeployments,
                 emit,
                 observer,
                 cancellationToken);

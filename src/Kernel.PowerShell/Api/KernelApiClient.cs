@@ -10,7 +10,6 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Kernel.PowerShell.Diagnostics;
@@ -26,11 +25,6 @@ namespace Kernel.PowerShell.Api
     {
         internal const int MaxPageSize = 100;
         internal static readonly string UserAgent = BuildUserAgent();
-
-        private static readonly JsonSerializerOptions BodyOptions = new JsonSerializerOptions
-        {
-            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-        };
 
         private readonly HttpClient _http;
         private long _serverClockOffsetTicks;
@@ -70,9 +64,9 @@ namespace Kernel.PowerShell.Api
         /// and PATCH are retried per <see cref="Retries"/>; a POST only when it cannot have reached the server
         /// (no connection, or a 429 refusal), so an action never runs twice.
         /// </summary>
-        internal async Task<string> SendAsync(HttpMethod method, string path, object? jsonBody, IOperationObserver observer, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
+        internal async Task<string> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, object?>>? jsonBody, IOperationObserver observer, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
         {
-            var body = jsonBody == null ? null : JsonSerializer.Serialize(jsonBody, jsonBody.GetType(), BodyOptions);
+            var body = jsonBody == null ? null : WireFormat.Current.BodyJson(jsonBody);
             var (text, _) = await SendWithRetriesAsync(
                 () =>
                 {
@@ -143,7 +137,7 @@ namespace Kernel.PowerShell.Api
         /// says there is no more (X-Has-More false, X-Next-Offset 0 or absent, or an empty page). The next page
         /// starts where X-Next-Offset says, never at offset + page length.
         /// </summary>
-        internal async Task ListAsync<T>(string path, Query query, long skip, long first, Func<JsonElement, T> convert, Func<T, bool> emit, IOperationObserver observer, CancellationToken cancellationToken)
+        internal async Task ListAsync<T>(string path, Query query, long skip, long first, Func<string, string, IReadOnlyList<T>> parsePage, Func<T, bool> emit, IOperationObserver observer, CancellationToken cancellationToken)
         {
             var offset = skip;
             var left = first;
@@ -152,7 +146,7 @@ namespace Kernel.PowerShell.Api
                 var limit = (int)Math.Min(MaxPageSize, left);
                 var pagePath = path + query.With("limit", limit.ToString(CultureInfo.InvariantCulture)).With("offset", offset.ToString(CultureInfo.InvariantCulture));
                 var (body, headers) = await SendWithRetriesAsync(() => NewRequest(HttpMethod.Get, pagePath, "application/json"), idempotent: true, RequestTimeout, observer, cancellationToken).ConfigureAwait(false);
-                var items = WireFormat.ParseArray(body, StripQuery(path), convert);
+                var items = parsePage(body, StripQuery(path));
                 var hasMore = Header(headers, "X-Has-More");
                 var nextOffset = Header(headers, "X-Next-Offset");
 
@@ -276,7 +270,7 @@ namespace Kernel.PowerShell.Api
             using (response)
             {
                 var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-                var error = WireFormat.TryParseError(body);
+                var error = WireFormat.Current.TryParseError(body);
                 var detail = error?.Message ?? SingleLine(body, response.ReasonPhrase ?? string.Empty);
                 throw new KernelApiException(
                     response.StatusCode,
@@ -360,6 +354,18 @@ namespace Kernel.PowerShell.Api
             }
 
             return ex;
+        }
+
+        /// <summary>A JSON request body's fields, in order; null values are left out when it is written.</summary>
+        private static KeyValuePair<string, object?>[] Fields(params (string Name, object? Value)[] fields)
+        {
+            var pairs = new KeyValuePair<string, object?>[fields.Length];
+            for (var i = 0; i < fields.Length; i++)
+            {
+                pairs[i] = new KeyValuePair<string, object?>(fields[i].Name, fields[i].Value);
+            }
+
+            return pairs;
         }
 
         private static string BuildUserAgent()

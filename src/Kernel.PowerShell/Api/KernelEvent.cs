@@ -1,6 +1,3 @@
-using System;
-using System.Text.Json;
-
 namespace Kernel.PowerShell.Api
 {
     /// <summary>
@@ -10,58 +7,7 @@ namespace Kernel.PowerShell.Api
     internal abstract class KernelEvent
     {
         /// <param name="ownerId">The deployment or invocation the stream belongs to.</param>
-        public static KernelEvent Parse(string ownerId, string data)
-        {
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(data);
-            }
-            catch (JsonException ex)
-            {
-                throw new KernelProtocolException($"The event stream of {ownerId} sent a message that is not JSON: {Excerpt(data)}", ex);
-            }
-
-            using (doc)
-            {
-                var root = doc.RootElement;
-                var kind = root.ValueKind == JsonValueKind.Object ? WireFormat.String(root, "event") : null;
-                if (kind == null)
-                {
-                    throw new KernelProtocolException($"The event stream of {ownerId} sent a message without an 'event' field: {Excerpt(data)}");
-                }
-
-                var timestamp = root.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out var value)
-                    ? value
-                    : DateTimeOffset.UtcNow;
-                switch (kind)
-                {
-                    case "log":
-                        var message = WireFormat.String(root, "message") ?? string.Empty;
-                        return new Log(new KernelLogEntry(ownerId, timestamp, message.TrimEnd('\r', '\n')));
-                    case "deployment_state":
-                        return new DeploymentState(WireFormat.ToDeployment(Member(root, "deployment", ownerId)));
-                    case "invocation_state":
-                        return new InvocationState(WireFormat.ToInvocation(Member(root, "invocation", ownerId)));
-                    case "app_version_summary":
-                        return new AppVersionSummary(WireFormat.ToApp(root, ownerId));
-                    case "error":
-                        var error = root.TryGetProperty("error", out var e) ? WireFormat.TryReadError(e) : null;
-                        return new Error(error ?? new ApiErrorBody("unknown", "the stream reported an error without details"));
-                    case "sse_heartbeat":
-                        return Heartbeat.Instance;
-                    default:
-                        return new Unknown(kind);
-                }
-            }
-        }
-
-        private static JsonElement Member(JsonElement root, string name, string ownerId) =>
-            root.TryGetProperty(name, out var member)
-                ? member
-                : throw new KernelProtocolException($"The event stream of {ownerId} sent a state event without '{name}'.");
-
-        private static string Excerpt(string data) => data.Length <= 120 ? data : data.Substring(0, 120) + "…";
+        public static KernelEvent Parse(string ownerId, string data) => WireFormat.Current.ParseEvent(ownerId, data);
 
         internal sealed class Log : KernelEvent
         {

@@ -1,199 +1,98 @@
 using System;
-using System.Collections.Generic;
-using System.Collections.ObjectModel;
-using System.Linq;
-using System.Text.Json;
+using System.IO;
+using System.Reflection;
+using System.Threading;
 
 namespace Kernel.PowerShell.Api
 {
-    /// <summary>The API's JSON shapes (kernel-api.md §3, §5–8) read into our public types, defensively.</summary>
+    /// <summary>
+    /// Finds the wire format, on first use. The staged module keeps Kernel.PowerShell.Json and System.Text.Json in
+    /// dependencies/, which nothing else probes, so another module's System.Text.Json (or PowerShell's own) is never
+    /// ours and ours is never theirs:
+    /// <list type="bullet">
+    /// <item>PowerShell 7: an AssemblyLoadContext named <see cref="LoadContextName"/> holds Kernel.PowerShell.Json and
+    /// the DLLs of dependencies/core (System.Text.Json's net8.0 build); the runtime, PowerShell and this assembly
+    /// (whose types PowerShell must see) stay shared in the default context.</item>
+    /// <item>Windows PowerShell 5.1 has no load contexts: Kernel.PowerShell.Json and its netstandard2.0 closure load
+    /// from dependencies/, and only requests from this module's own assemblies are answered from there.</item>
+    /// </list>
+    /// Without dependencies/ (the test host, a development build) Kernel.PowerShell.Json sits beside this assembly.
+    /// </summary>
     internal static class WireFormat
     {
-        private static readonly IReadOnlyDictionary<string, string> NoEnvVars = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>());
+        internal const string AssemblyName = "Kernel.PowerShell.Json";
+        internal const string LoadContextName = "Kernel.PowerShell";
+        private const string ImplementationType = "Kernel.PowerShell.Json.SystemTextJsonWireFormat";
+        private const string LoadContextType = "System.Runtime.Loader.AssemblyLoadContext, System.Runtime.Loader";
 
-        public static KernelDeployment ParseDeployment(string json) => Parse(json, "deployment", ToDeployment);
+        private static readonly Lazy<IWireFormat> Loaded = new Lazy<IWireFormat>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-        public static KernelInvocation ParseInvocation(string json) => Parse(json, "invocation", ToInvocation);
+        public static IWireFormat Current => Loaded.Value;
 
-        /// <summary>Parses a list page: a bare JSON array of objects.</summary>
-        public static List<T> ParseArray<T>(string json, string what, Func<JsonElement, T> convert) => Parse(json, what + " list", root =>
+        private static IWireFormat Load()
         {
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                throw new KernelProtocolException($"The Kernel API sent a {what} list that is not a JSON array.");
-            }
-
-            return root.EnumerateArray().Select(convert).ToList();
-        });
-
-        public static T Parse<T>(string json, string what, Func<JsonElement, T> convert)
-        {
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(json);
-            }
-            catch (JsonException ex)
-            {
-                throw new KernelProtocolException($"The Kernel API sent a {what} that is not valid JSON: {ex.Message}", ex);
-            }
-
-            using (doc)
-            {
-                return convert(doc.RootElement);
-            }
+            var assembly = LoadAssembly();
+            var type = assembly.GetType(ImplementationType, throwOnError: true)!;
+            return (IWireFormat)Activator.CreateInstance(type, nonPublic: true)!;
         }
 
-        public static KernelDeployment ToDeployment(JsonElement e)
+        private static Assembly LoadAssembly()
         {
-            RequireObject(e, "deployment");
-            var id = RequiredString(e, "id", "deployment");
-            return new KernelDeployment(
-                id,
-                RequiredString(e, "status", "deployment " + id),
-                String(e, "status_reason"),
-                String(e, "region") ?? KernelRegions.Default,
-                String(e, "entrypoint_rel_path"),
-                EnvVars(e),
-                Time(e, "created_at") ?? DateTimeOffset.MinValue,
-                Time(e, "updated_at"),
-                String(e, "source_type"),
-                String(e, "source_checksum"),
-                String(e, "source_url"),
-                String(e, "source_ref"),
-                String(e, "source_path"));
+            var ours = typeof(WireFormat).Assembly;
+            var dependencies = string.IsNullOrEmpty(ours.Location) ? null : Path.Combine(Path.GetDirectoryName(ours.Location)!, "dependencies");
+            var path = dependencies == null ? null : Path.Combine(dependencies, AssemblyName + ".dll");
+            if (path == null || !File.Exists(path))
+            {
+                return Assembly.Load(new AssemblyName(AssemblyName));
+            }
+
+            var loadContextType = Type.GetType(LoadContextType, throwOnError: false);
+            return loadContextType == null
+                ? LoadOnDesktop(ours, dependencies!, path)
+                : LoadInOwnContext(loadContextType, dependencies!, path);
         }
 
-        /// <summary>An AppVersionSummary (GET /apps); <paramref name="deploymentId"/> fills in for the event form, which lacks it.</summary>
-        public static KernelApp ToApp(JsonElement e, string? deploymentId = null)
+        // netstandard2.0 cannot name AssemblyLoadContext, hence reflection. A plain context asks the default context
+        // before its own folder, so our dependencies are loaded into it first: a context binds a name to an assembly
+        // it already holds before it asks anyone else.
+        private static Assembly LoadInOwnContext(Type loadContextType, string dependencies, string path)
         {
-            RequireObject(e, "app");
-            var appName = RequiredString(e, "app_name", "app");
-            var version = String(e, "version") ?? "latest";
-            var actions = new List<KernelAppAction>();
-            if (e.TryGetProperty("actions", out var list) && list.ValueKind == JsonValueKind.Array)
+            var context = Activator.CreateInstance(loadContextType, LoadContextName, false);
+            var loadFromPath = loadContextType.GetMethod("LoadFromAssemblyPath", new[] { typeof(string) })
+                ?? throw new MissingMethodException(loadContextType.FullName, "LoadFromAssemblyPath");
+            var core = Path.Combine(dependencies, "core");
+            if (Directory.Exists(core))
             {
-                foreach (var action in list.EnumerateArray())
+                foreach (var dependency in Directory.GetFiles(core, "*.dll"))
                 {
-                    if (action.ValueKind == JsonValueKind.Object && String(action, "name") is { } name)
-                    {
-                        actions.Add(new KernelAppAction(appName, version, name, Plain(action, "input_schema"), Plain(action, "output_schema")));
-                    }
+                    loadFromPath.Invoke(context, new object[] { dependency });
                 }
             }
 
-            return new KernelApp(
-                String(e, "id") ?? string.Empty,
-                appName,
-                version,
-                String(e, "region") ?? KernelRegions.Default,
-                String(e, "deployment") ?? deploymentId ?? string.Empty,
-                actions,
-                EnvVars(e));
+            return (Assembly)loadFromPath.Invoke(context, new object[] { path })!;
         }
 
-        public static KernelInvocation ToInvocation(JsonElement e)
+        private static Assembly LoadOnDesktop(Assembly ours, string dependencies, string path)
         {
-            RequireObject(e, "invocation");
-            var id = RequiredString(e, "id", "invocation");
-            return new KernelInvocation(
-                id,
-                String(e, "app_name") ?? string.Empty,
-                String(e, "version") ?? string.Empty,
-                String(e, "action_name") ?? string.Empty,
-                RequiredString(e, "status", "invocation " + id),
-                String(e, "status_reason"),
-                String(e, "payload"),
-                String(e, "output"),
-                Time(e, "started_at"),
-                Time(e, "finished_at"));
+            var moduleFolder = Path.GetDirectoryName(ours.Location)! + Path.DirectorySeparatorChar;
+            AppDomain.CurrentDomain.AssemblyResolve += (_, args) =>
+            {
+                var requester = args.RequestingAssembly;
+                if (requester != null && (requester.IsDynamic || !requester.Location.StartsWith(moduleFolder, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return null;
+                }
+
+                var name = new AssemblyName(args.Name).Name;
+                if (string.Equals(name, ours.GetName().Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return ours;
+                }
+
+                var file = string.IsNullOrEmpty(name) || name!.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 ? null : Path.Combine(dependencies, name + ".dll");
+                return file != null && File.Exists(file) ? Assembly.LoadFrom(file) : null;
+            };
+            return Assembly.LoadFrom(path);
         }
-
-        /// <summary>Reads Kernel's error body <c>{code, message}</c>; null when the body is something else.</summary>
-        public static ApiErrorBody? TryParseError(string body)
-        {
-            if (string.IsNullOrWhiteSpace(body))
-            {
-                return null;
-            }
-
-            try
-            {
-                using var doc = JsonDocument.Parse(body);
-                return TryReadError(doc.RootElement);
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        public static ApiErrorBody? TryReadError(JsonElement element)
-        {
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            var code = String(element, "code");
-            var message = String(element, "message");
-            return code == null && message == null ? null : new ApiErrorBody(code ?? "unknown", message ?? string.Empty);
-        }
-
-        internal static string? String(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-        private static string RequiredString(JsonElement e, string name, string what) =>
-            String(e, name) is { Length: > 0 } value ? value : throw new KernelProtocolException($"The Kernel API sent a {what} without '{name}'.");
-
-        private static void RequireObject(JsonElement e, string what)
-        {
-            if (e.ValueKind != JsonValueKind.Object)
-            {
-                throw new KernelProtocolException($"The Kernel API sent a {what} that is not a JSON object.");
-            }
-        }
-
-        private static DateTimeOffset? Time(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var time) ? time : (DateTimeOffset?)null;
-
-        private static object? Plain(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) ? JsonValues.ToPlain(v) : null;
-
-        private static IReadOnlyDictionary<string, string> EnvVars(JsonElement e)
-        {
-            if (!e.TryGetProperty("env_vars", out var env) || env.ValueKind != JsonValueKind.Object)
-            {
-                return NoEnvVars;
-            }
-
-            var names = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var property in env.EnumerateObject())
-            {
-                names[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : string.Empty;
-            }
-
-            return new ReadOnlyDictionary<string, string>(names);
-        }
-    }
-
-    internal sealed class ApiErrorBody
-    {
-        public ApiErrorBody(string code, string message)
-        {
-            Code = code;
-            Message = message;
-        }
-
-        public string Code { get; }
-
-        public string Message { get; }
-
-        public override string ToString() => string.IsNullOrEmpty(Message) ? Code : Code + ": " + Message;
-    }
-
-    internal static class KernelRegions
-    {
-        public const string Default = "aws.us-east-1a";
     }
 }

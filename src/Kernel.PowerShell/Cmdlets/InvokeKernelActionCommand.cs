@@ -64,7 +64,7 @@ namespace Kernel.PowerShell.Cmdlets
             string? payload;
             try
             {
-                payload = PayloadJson.From(Payload);
+                payload = WireFormat.Current.PayloadJson(Payload);
             }
             catch (FormatException ex)
             {

@@ -1,6 +1,6 @@
 using System.Collections.Specialized;
 using System.Management.Automation;
-using Kernel.PowerShell.Cmdlets;
+using Kernel.PowerShell.Api;
 
 namespace Kernel.PowerShell.Tests.Cmdlets;
 
@@ -12,7 +12,7 @@ public class PayloadJsonTests
     {
         var payload = new OrderedDictionary { ["url"] = "https://example.com", ["tries"] = 2, ["ratio"] = 0.5, ["tags"] = new object[] { "a", true, null! } };
 
-        Assert.Equal("""{"url":"https://example.com","tries":2,"ratio":0.5,"tags":["a",true,null]}""", PayloadJson.From(payload));
+        Assert.Equal("""{"url":"https://example.com","tries":2,"ratio":0.5,"tags":["a",true,null]}""", WireFormat.Current.PayloadJson(payload));
     }
 
     [Fact]
@@ -22,17 +22,17 @@ public class PayloadJsonTests
         custom.Properties.Add(new PSNoteProperty("name", "shop"));
         custom.Properties.Add(new PSNoteProperty("when", new DateTime(2026, 11, 28, 10, 0, 0, DateTimeKind.Utc)));
 
-        Assert.Equal("""{"name":"shop","when":"2026-11-28T10:00:00.0000000Z"}""", PayloadJson.From(custom));
+        Assert.Equal("""{"name":"shop","when":"2026-11-28T10:00:00.0000000Z"}""", WireFormat.Current.PayloadJson(custom));
     }
 
     [Fact]
     public void A_json_string_is_sent_as_it_is() =>
-        Assert.Equal("""{ "already": "json" }""", PayloadJson.From("""{ "already": "json" }"""));
+        Assert.Equal("""{ "already": "json" }""", WireFormat.Current.PayloadJson("""{ "already": "json" }"""));
 
     [Fact]
     public void A_string_that_is_not_json_is_refused_with_a_hint() =>
-        Assert.Contains("not JSON", Assert.Throws<FormatException>(() => PayloadJson.From("hello")).Message);
+        Assert.Contains("not JSON", Assert.Throws<FormatException>(() => WireFormat.Current.PayloadJson("hello")).Message);
 
     [Fact]
-    public void No_payload_sends_none() => Assert.Null(PayloadJson.From(null));
+    public void No_payload_sends_none() => Assert.Null(WireFormat.Current.PayloadJson(null));
 }

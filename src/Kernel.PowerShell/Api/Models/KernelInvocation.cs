@@ -5,7 +5,7 @@ namespace Kernel.PowerShell
     /// <summary>One run of an app action.</summary>
     public sealed class KernelInvocation
     {
-        internal KernelInvocation(string id, string appName, string version, string actionName, string status, string? statusReason, string? payload, string? outputJson, DateTimeOffset? startedAt, DateTimeOffset? finishedAt)
+        internal KernelInvocation(string id, string appName, string version, string actionName, string status, string? statusReason, string? payload, string? outputJson, object? output, DateTimeOffset? startedAt, DateTimeOffset? finishedAt)
         {
             Id = id;
             AppName = appName;
@@ -15,7 +15,7 @@ namespace Kernel.PowerShell
             StatusReason = statusReason;
             Payload = payload;
             OutputJson = outputJson;
-            Output = JsonValues.ParseOrNull(outputJson);
+            Output = output;
             StartedAt = startedAt;
             FinishedAt = finishedAt;
         }

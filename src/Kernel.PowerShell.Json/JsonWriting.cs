@@ -1,23 +1,27 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Net;
 using System.Text;
 using System.Text.Json;
+using Kernel.PowerShell.Api;
 
-namespace Kernel.PowerShell.Cmdlets
+namespace Kernel.PowerShell.Json
 {
     /// <summary>
-    /// Turns a -Payload into the JSON text the API wants: a string must already be JSON and is sent as it is;
-    /// hashtables, PSCustomObjects, arrays and plain values are serialized the way ConvertTo-Json would.
+    /// Writes the JSON we send: a -Payload (a string must already be JSON and is sent as it is; hashtables,
+    /// PSCustomObjects, arrays and plain values are serialized the way ConvertTo-Json would), request bodies and
+    /// a GitHub deployment source.
     /// </summary>
-    internal static class PayloadJson
+    internal static class JsonWriting
     {
         private const int MaxDepth = 64;
 
-        public static string? From(object? payload)
+        public static string? Payload(object? payload)
         {
             var value = payload is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject) ? wrapped.BaseObject : payload;
             if (value == null)
@@ -38,10 +42,54 @@ namespace Kernel.PowerShell.Cmdlets
                 }
             }
 
+            return Text(json => Write(json, payload, 0));
+        }
+
+        /// <summary>A request body: the fields in order, those whose value is null left out.</summary>
+        public static string Body(IEnumerable<KeyValuePair<string, object?>> fields) => Text(json =>
+        {
+            json.WriteStartObject();
+            foreach (var field in fields)
+            {
+                if (field.Value != null)
+                {
+                    json.WritePropertyName(field.Key);
+                    Write(json, field.Value, 0);
+                }
+            }
+
+            json.WriteEndObject();
+        });
+
+        public static string GitHubSource(GitHubSource source) => Text(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "github");
+            json.WriteString("url", source.Url);
+            json.WriteString("ref", source.Ref);
+            json.WriteString("entrypoint", source.Entrypoint);
+            if (!string.IsNullOrEmpty(source.Path))
+            {
+                json.WriteString("path", source.Path);
+            }
+
+            if (source.Token != null)
+            {
+                json.WriteStartObject("auth");
+                json.WriteString("method", "github_token");
+                json.WriteString("token", new NetworkCredential(string.Empty, source.Token).Password);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        });
+
+        private static string Text(Action<Utf8JsonWriter> write)
+        {
             using var buffer = new MemoryStream();
             using (var json = new Utf8JsonWriter(buffer))
             {
-                Write(json, payload, 0);
+                write(json);
             }
 
             return Encoding.UTF8.GetString(buffer.ToArray());

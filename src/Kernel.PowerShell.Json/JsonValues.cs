@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Text.Json;
 
-namespace Kernel.PowerShell
+namespace Kernel.PowerShell.Json
 {
     /// <summary>
     /// Turns JSON into plain .NET values PowerShell shows and pipes well: objects become ordered dictionaries

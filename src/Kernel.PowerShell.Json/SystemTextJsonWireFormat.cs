@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using Kernel.PowerShell.Api;
+
+namespace Kernel.PowerShell.Json
+{
+    /// <summary>The wire format on System.Text.Json; created by Kernel.PowerShell's WireFormat, by reflection.</summary>
+    internal sealed class SystemTextJsonWireFormat : IWireFormat
+    {
+        public KernelDeployment ParseDeployment(string json) => WireFormatReader.ParseDeployment(json);
+
+        public KernelInvocation ParseInvocation(string json) => WireFormatReader.ParseInvocation(json);
+
+        public string? ParseInvocationId(string json) => WireFormatReader.Parse(json, "invocation", e => WireFormatReader.String(e, "id"));
+
+        public IReadOnlyList<KernelDeployment> ParseDeployments(string json, string what) => WireFormatReader.ParseArray(json, what, WireFormatReader.ToDeployment);
+
+        public IReadOnlyList<KernelApp> ParseApps(string json, string what) => WireFormatReader.ParseArray(json, what, e => WireFormatReader.ToApp(e));
+
+        public IReadOnlyList<KernelInvocation> ParseInvocations(string json, string what) => WireFormatReader.ParseArray(json, what, WireFormatReader.ToInvocation);
+
+        public KernelEvent ParseEvent(string ownerId, string data) => WireFormatReader.ParseEvent(ownerId, data);
+
+        public ApiErrorBody? TryParseError(string body) => WireFormatReader.TryParseError(body);
+
+        public string? PayloadJson(object? payload) => JsonWriting.Payload(payload);
+
+        public string BodyJson(IEnumerable<KeyValuePair<string, object?>> fields) => JsonWriting.Body(fields);
+
+        public string GitHubSourceJson(GitHubSource source) => JsonWriting.GitHubSource(source);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+
+namespace Kernel.PowerShell.Api
+{
+    /// <summary>
+    /// The API's JSON (kernel-api.md §3, §5–8) read into our types and written from them. Implemented in
+    /// Kernel.PowerShell.Json, the one assembly that uses System.Text.Json; <see cref="WireFormat"/> loads it.
+    /// </summary>
+    internal interface IWireFormat
+    {
+        KernelDeployment ParseDeployment(string json);
+
+        KernelInvocation ParseInvocation(string json);
+
+        /// <summary>The id of the invocation <c>POST /invocations</c> answered with, or null if it has none.</summary>
+        string? ParseInvocationId(string json);
+
+        /// <summary>A list page: a bare JSON array; <paramref name="what"/> names it in errors ("deployments").</summary>
+        IReadOnlyList<KernelDeployment> ParseDeployments(string json, string what);
+
+        IReadOnlyList<KernelApp> ParseApps(string json, string what);
+
+        IReadOnlyList<KernelInvocation> ParseInvocations(string json, string what);
+
+        /// <param name="ownerId">The deployment or invocation the stream belongs to.</param>
+        KernelEvent ParseEvent(string ownerId, string data);
+
+        /// <summary>Kernel's error body <c>{code, message}</c>; null when the body is something else.</summary>
+        ApiErrorBody? TryParseError(string body);
+
+        /// <summary>A -Payload as JSON text (a string must already be JSON); null for no payload.</summary>
+        /// <exception cref="System.FormatException">The payload is a string that is not JSON, or nested too deep.</exception>
+        string? PayloadJson(object? payload);
+
+        /// <summary>A request body: the fields in order, those whose value is null left out.</summary>
+        string BodyJson(IEnumerable<KeyValuePair<string, object?>> fields);
+
+        string GitHubSourceJson(GitHubSource source);
+    }
+}
