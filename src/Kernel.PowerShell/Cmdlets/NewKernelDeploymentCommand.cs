@@ -96,6 +96,15 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>
+        /// How hard to compress a folder: Optimal (the default; about zip's size), Fastest (less CPU, a bigger archive)
+        /// or NoCompression (stores every file). Already-compressed formats (images, archives, fonts) are stored either way.
+        /// </summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateSet(nameof(System.IO.Compression.CompressionLevel.Optimal), nameof(System.IO.Compression.CompressionLevel.Fastest), nameof(System.IO.Compression.CompressionLevel.NoCompression))]
+        public string CompressionLevel { get; set; } = nameof(System.IO.Compression.CompressionLevel.Optimal);
+
         /// <summary>The largest archive to upload, in bytes (e.g. 4GB). Default 2 GB.</summary>
         [Parameter]
         [ValidateRange(1, long.MaxValue)]
@@ -209,7 +218,7 @@ namespace Kernel.PowerShell.Cmdlets
             Create(session, folder, async (observer, token) =>
             {
                 var clock = Stopwatch.StartNew();
-                var archive = new FolderArchive(app);
+                var archive = new FolderArchive(app, (System.IO.Compression.CompressionLevel)Enum.Parse(typeof(System.IO.Compression.CompressionLevel), CompressionLevel, ignoreCase: true));
                 try
                 {
                     var upload = DeploymentUpload.FromArchive(archive, entrypoint, Version, Force.IsPresent, Region, envVars);

@@ -27,7 +27,7 @@ namespace Kernel.PowerShell.Packaging
             ".gif", ".webp", ".avif", ".mp3", ".mp4", ".webm", ".woff", ".woff2", ".pdf",
         };
 
-        public static void Write(AppFolder folder, Stream output, string comment, IOperationObserver observer, CancellationToken cancellationToken)
+        public static void Write(AppFolder folder, Stream output, string comment, CompressionLevel level, IOperationObserver observer, CancellationToken cancellationToken)
         {
             var files = folder.Files;
             var state = new Pipeline(files.Count);
@@ -35,12 +35,12 @@ namespace Kernel.PowerShell.Packaging
             var workers = new Task[Math.Max(1, Math.Min(Environment.ProcessorCount, files.Count))];
             for (var w = 0; w < workers.Length; w++)
             {
-                workers[w] = Task.Run(() => Deflate(files, state, stop.Token), stop.Token);
+                workers[w] = Task.Run(() => Deflate(files, level, state, stop.Token), stop.Token);
             }
 
             try
             {
-                WriteInOrder(folder, output, comment, state, observer, stop.Token);
+                WriteInOrder(folder, output, comment, level, state, observer, stop.Token);
             }
             finally
             {
@@ -61,10 +61,10 @@ namespace Kernel.PowerShell.Packaging
             }
         }
 
-        private static CompressionLevel LevelFor(AppFile file) =>
-            AlreadyCompressed.Contains(Path.GetExtension(file.RelativePath)) ? CompressionLevel.NoCompression : CompressionLevel.Optimal;
+        private static CompressionLevel LevelFor(AppFile file, CompressionLevel level) =>
+            AlreadyCompressed.Contains(Path.GetExtension(file.RelativePath)) ? CompressionLevel.NoCompression : level;
 
-        private static void Deflate(IReadOnlyList<AppFile> files, Pipeline state, CancellationToken cancellationToken)
+        private static void Deflate(IReadOnlyList<AppFile> files, CompressionLevel level, Pipeline state, CancellationToken cancellationToken)
         {
             while (true)
             {
@@ -97,7 +97,7 @@ namespace Kernel.PowerShell.Packaging
                 try
                 {
                     using var source = Open(file);
-                    data = CompressedData.Of(source, file.Length, LevelFor(file));
+                    data = CompressedData.Of(source, file.Length, LevelFor(file, level));
                 }
                 catch (Exception ex)
                 {
@@ -113,7 +113,7 @@ namespace Kernel.PowerShell.Packaging
             }
         }
 
-        private static void WriteInOrder(AppFolder folder, Stream output, string comment, Pipeline state, IOperationObserver observer, CancellationToken cancellationToken)
+        private static void WriteInOrder(AppFolder folder, Stream output, string comment, CompressionLevel level, Pipeline state, IOperationObserver observer, CancellationToken cancellationToken)
         {
             var zip = new ZipWriter(output);
             var folders = new HashSet<string>(StringComparer.Ordinal);
@@ -131,7 +131,7 @@ namespace Kernel.PowerShell.Packaging
                     using var source = Open(file);
                     try
                     {
-                        zip.AddStreamed(file.RelativePath, modified, source, LevelFor(file), read =>
+                        zip.AddStreamed(file.RelativePath, modified, source, LevelFor(file, level), read =>
                         {
                             cancellationToken.ThrowIfCancellationRequested();
                             done += read;

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.IO.Compression;
 using System.Threading;
 using System.Threading.Tasks;
 using Kernel.PowerShell.Api;
@@ -15,11 +16,13 @@ namespace Kernel.PowerShell.Packaging
     internal sealed class FolderArchive : IArchiveSource
     {
         private readonly AppFolder _folder;
+        private readonly CompressionLevel _level;
         private readonly string _comment = "kernel-upload " + Guid.NewGuid().ToString("N");
 
-        public FolderArchive(AppFolder folder)
+        public FolderArchive(AppFolder folder, CompressionLevel level = CompressionLevel.Optimal)
         {
             _folder = folder;
+            _level = level;
         }
 
         public long? Length => null;
@@ -33,7 +36,7 @@ namespace Kernel.PowerShell.Packaging
                     // The writer's many small header writes would each become a network write (and a chunk).
                     // Not disposed: that would close the target, which belongs to the caller.
                     var buffered = new BufferedStream(target, 1 << 20);
-                    ArchiveWriter.Write(_folder, buffered, _comment, observer, cancellationToken);
+                    ArchiveWriter.Write(_folder, buffered, _comment, _level, observer, cancellationToken);
                     buffered.Flush();
 
                     observer.Progress(new OperationProgress(OperationPhase.Compress, _folder.TotalBytes, _folder.TotalBytes, "Compressed", completed: true));

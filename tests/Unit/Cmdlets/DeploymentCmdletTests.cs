@@ -66,6 +66,32 @@ public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDis
     }
 
     [Fact]
+    public void CompressionLevel_reaches_the_uploaded_archive()
+    {
+        long ArchiveBytes(string level)
+        {
+            var result = _shell.Run(
+                "param($path, $level) New-KernelDeployment -Path $path -EntrypointRelPath main.py -CompressionLevel $level -Force | Wait-KernelDeployment",
+                ("path", RepositoryPaths.Example("page-title")), ("level", level)).ThrowOnError();
+            var received = result.Information.Select(i => (i.MessageData as KernelLogEntry)?.Message).Single(m => m?.StartsWith("Received app archive", StringComparison.Ordinal) == true);
+            return long.Parse(System.Text.RegularExpressions.Regex.Match(received!, @"(\d+) bytes").Groups[1].Value);
+        }
+
+        var optimal = ArchiveBytes("Optimal");
+        var stored = ArchiveBytes("NoCompression");
+
+        Assert.True(stored > optimal, $"NoCompression sent {stored} bytes, Optimal {optimal}");
+    }
+
+    [Fact]
+    public void CompressionLevel_is_only_for_folders()
+    {
+        var result = _shell.Run("New-KernelDeployment -ArchivePath app.zip -EntrypointRelPath main.py -CompressionLevel Fastest");
+
+        Assert.Equal("AmbiguousParameterSet,Kernel.PowerShell.Cmdlets.NewKernelDeploymentCommand", Assert.Single(result.Errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
     public void Get_Item_output_binds_to_LiteralPath()
     {
         var deployment = _shell.Run(

@@ -40,6 +40,55 @@ public class AppArchiveTests
         Assert.Equal(["main.py"], zip.Entries.Select(e => e.FullName));
     }
 
+    [Theory]
+    [InlineData(CompressionLevel.Optimal)]
+    [InlineData(CompressionLevel.Fastest)]
+    [InlineData(CompressionLevel.NoCompression)]
+    public async Task Every_compression_level_packs_the_same_bytes(CompressionLevel level)
+    {
+        var text = string.Concat(Enumerable.Range(0, 4000).Select(i => $"line {i % 37} of a repetitive source file\n"));
+        var noise = new byte[300_000];
+        new Random(7).NextBytes(noise);
+        using var app = new TempFolder().With("main.py", text).With("static/photo.png", "").With("big.txt", "");
+        File.WriteAllBytes(Path.Combine(app.Path, "static/photo.png"), noise);
+        File.WriteAllText(Path.Combine(app.Path, "big.txt"), string.Concat(Enumerable.Repeat(text, 40)));
+
+        using var archive = await new FolderArchive(AppFolder.Scan(app.Path, CancellationToken.None), level).SaveAsync(NullObserver.Instance, CancellationToken.None);
+        using var zip = ZipFile.OpenRead(archive.Path);
+
+        foreach (var name in new[] { "main.py", "static/photo.png", "big.txt" })
+        {
+            var entry = zip.GetEntry(name)!;
+            using var content = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(content);
+            }
+
+            Assert.Equal(File.ReadAllBytes(Path.Combine(app.Path, name)), content.ToArray());
+            var stored = entry.CompressedLength == entry.Length;
+            Assert.Equal(level == CompressionLevel.NoCompression || name == "static/photo.png", stored);
+        }
+    }
+
+    [Fact]
+    public async Task Fastest_makes_a_bigger_archive_than_Optimal()
+    {
+        using var app = new TempFolder();
+        var random = new Random(11);
+        var words = new[] { "deploy", "kernel", "browser", "agent", "session", "invoke", "action", "status", "running", "version" };
+        for (var f = 0; f < 40; f++)
+        {
+            app.With($"src/module{f}.js", string.Join(" ", Enumerable.Range(0, 6000).Select(_ => words[random.Next(words.Length)] + random.Next(100))));
+        }
+
+        var folder = AppFolder.Scan(app.Path, CancellationToken.None);
+        using var optimal = await new FolderArchive(folder, CompressionLevel.Optimal).SaveAsync(NullObserver.Instance, CancellationToken.None);
+        using var fastest = await new FolderArchive(folder, CompressionLevel.Fastest).SaveAsync(NullObserver.Instance, CancellationToken.None);
+
+        Assert.True(fastest.Length > optimal.Length, $"Fastest {fastest.Length} bytes, Optimal {optimal.Length} bytes");
+    }
+
     [Fact]
     public async Task The_temporary_archive_is_deleted_when_disposed()
     {
