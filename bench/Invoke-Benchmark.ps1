@@ -12,14 +12,17 @@
                     header, then Remove-Item of the ZIP.
       3. zip+curl   zip -r -q, then curl -F, then deleting the ZIP (C tools, one thread).
       4. tar floor  tar -cf - . | wc -c: reading every byte once, the floor for any packager.
+      5. fastest    ours with -CompressionLevel Fastest: what a user who asks for speed over size gets.
 
     Peers 2-4 get <case>/peer: the same files minus what the .gitignore files exclude (prepared once by the
     generator, hard links). Every upload goes to the same emulator (Start-KernelEmulator -StepDelay 0) on
     127.0.0.1; the archive size and file count of every upload are read back from the emulator's own log line
     ("Received app archive (N files, B bytes ...)").
 
-    Then: the peak RSS of a fresh pwsh doing one deployment of each case, the cold Import-Module cost, and the
-    latency of Wait-KernelDeployment after the terminal event. The module is copied to out/bench/module first,
+    Then: the peak RSS of a fresh pwsh doing one deployment of each case, the cold Import-Module cost (beside
+    bench/reference-module, the smallest binary module, with and without a format file), the CPU that deflate
+    alone needs for medium's files (the bound on 2 cores), and the latency of Wait-KernelDeployment after the
+    terminal event. The module is copied to out/bench/module first,
     so a concurrent ./build.ps1 Build cannot change it mid-run.
 
     Linux only (reads /proc). Needs zip, curl, tar, bash, wc and GNU time (/usr/bin/time).
@@ -95,6 +98,12 @@ New-Item -ItemType Directory -Force -Path (Split-Path $moduleCopy) | Out-Null
 Copy-Item -LiteralPath $stagedDir -Destination $moduleCopy -Recurse
 $moduleUnderTest = Join-Path $moduleCopy (Split-Path $ModulePath -Leaf)
 $moduleDll = Join-Path $moduleCopy 'Kernel.PowerShell.dll'
+
+# The yardstick for Import-Module: the smallest binary module, with and without a one-view format file.
+$referenceDir = Join-Path $benchOut 'reference-module'
+& dotnet build (Join-Path $PSScriptRoot 'reference-module') -c Release --nologo -v quiet -clp:ErrorsOnly -o $referenceDir
+if ($LASTEXITCODE -ne 0) { throw "Building bench/reference-module failed (exit code $LASTEXITCODE)." }
+Copy-Item (Join-Path $PSScriptRoot 'reference-module/*.psd1'), (Join-Path $PSScriptRoot 'reference-module/*.ps1xml') $referenceDir
 
 # Child PowerShells are the same PowerShell as this one: under `dotnet pwsh` that is `dotnet <PSHOME>/pwsh.dll`
 # (without the tool-manifest lookup of `dotnet pwsh`), otherwise this pwsh executable.
@@ -288,6 +297,37 @@ function Invoke-ZipCurl($App, [bool] $Last) {
     }
 }
 
+function Invoke-OursFastest($App, [bool] $Last) {
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $deployment = New-KernelDeployment -Path $App.AppPath -EntrypointRelPath $App.Entrypoint -CompressionLevel Fastest -ErrorAction Stop
+    $clock.Stop()
+    if (-not $deployment -or -not $deployment.Id) { throw 'New-KernelDeployment returned no deployment.' }
+    [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; DeploymentId = $deployment.Id; Parts = @{} }
+}
+
+# What deflate alone costs for the files ours compresses (the already-compressed formats it stores are left
+# out, as it leaves them out), on one thread, read from memory: the same zlib Compress-Archive uses. Ours cannot
+# take less than this divided by the cores.
+function Measure-DeflateCpu($App, [IO.Compression.CompressionLevel] $Level) {
+    $stored = '.zip', '.gz', '.tgz', '.bz2', '.xz', '.zst', '.7z', '.rar', '.jar', '.whl', '.png', '.jpg', '.jpeg',
+        '.gif', '.webp', '.avif', '.mp3', '.mp4', '.webm', '.woff', '.woff2', '.pdf'
+    $contents = [Collections.Generic.List[byte[]]]::new()
+    foreach ($file in Get-ChildItem -LiteralPath $App.PeerPath -Recurse -File -Force) {
+        if ($file.Extension -notin $stored) { $contents.Add([IO.File]::ReadAllBytes($file.FullName)) }
+    }
+    $bytes = 0L; $packed = 0L
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    foreach ($content in $contents) {
+        $buffer = [IO.MemoryStream]::new()
+        $deflate = [IO.Compression.DeflateStream]::new($buffer, $Level, $true)
+        $deflate.Write($content, 0, $content.Length)
+        $deflate.Dispose()
+        $bytes += $content.Length; $packed += $buffer.Length
+    }
+    [pscustomobject]@{ Level = "$Level"; Seconds = $clock.Elapsed.TotalSeconds; Files = $contents.Count; Bytes = $bytes; PackedBytes = $packed }
+}
+
 function Invoke-TarFloor($App, [bool] $Last) {
     # Through a pipe on purpose: GNU tar writing straight to /dev/null notices and skips reading file contents.
     $run = Invoke-Child bash @('-c', 'set -o pipefail; tar -cf - -C "$1" . | wc -c', 'tar-floor', $App.PeerPath)
@@ -300,6 +340,7 @@ $methods = [ordered]@{
     'ca+irm'   = @{ Label = 'Compress-Archive + Invoke-RestMethod'; Run = ${function:Invoke-CompressArchive} }
     'zip+curl' = @{ Label = 'zip -r -q + curl -F'; Run = ${function:Invoke-ZipCurl} }
     'tar'      = @{ Label = 'tar -cf - \| wc -c (read floor)'; Run = ${function:Invoke-TarFloor} }
+    'fastest'  = @{ Label = 'New-KernelDeployment -CompressionLevel Fastest (ours, asked for speed)'; Run = ${function:Invoke-OursFastest} }
 }
 
 # ---------------------------------------------------------------- run
@@ -330,25 +371,37 @@ try {
     Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey
 
     # ------------------------------------------------ cold Import-Module
-    Write-Step "Cold Import-Module: $ImportRepeat fresh pwsh processes with and without it"
-    $importScript = "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($moduleUnderTest.Replace("'", "''"))'; [Console]::Out.Write(`$c.Elapsed.TotalMilliseconds.ToString([Globalization.CultureInfo]::InvariantCulture)); exit"
-    # Reference: the first Import-Module of a binary module that ships with PowerShell, timed the same way.
-    $referenceScript = "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module Microsoft.PowerShell.Security; [Console]::Out.Write(`$c.Elapsed.TotalMilliseconds.ToString([Globalization.CultureInfo]::InvariantCulture)); exit"
-    $bare = @(); $withImport = @(); $inProcess = @(); $reference = @()
+    Write-Step "Cold Import-Module: $ImportRepeat rounds of fresh pwsh processes: bare, ours, and the reference module with and without a format file"
+    function Get-ImportScript([string] $Manifest) {
+        "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($Manifest.Replace("'", "''"))'; [Console]::Out.Write(`$c.Elapsed.TotalMilliseconds.ToString([Globalization.CultureInfo]::InvariantCulture)); exit"
+    }
+    $importScripts = [ordered]@{
+        Ours                = Get-ImportScript $moduleUnderTest
+        Reference           = Get-ImportScript (Join-Path $referenceDir 'Reference.psd1')
+        ReferenceWithFormat = Get-ImportScript (Join-Path $referenceDir 'ReferenceWithFormat.psd1')
+    }
+    $bare = @(); $cold = @{}; $inProcess = @{}
+    foreach ($name in $importScripts.Keys) { $cold[$name] = @(); $inProcess[$name] = @() }
     $null = Invoke-Pwsh @('-NoProfile', '-c', 'exit')       # warm the file cache, untimed
-    $null = Invoke-Pwsh @('-NoProfile', '-c', $importScript)
+    foreach ($script in $importScripts.Values) { $null = Invoke-Pwsh @('-NoProfile', '-c', $script) }
     for ($i = 0; $i -lt $ImportRepeat; $i++) {
         $b = Invoke-Pwsh @('-NoProfile', '-c', 'exit'); Assert-Child $b 'pwsh'
-        $w = Invoke-Pwsh @('-NoProfile', '-c', $importScript); Assert-Child $w 'pwsh with Import-Module'
-        $bare += $b.Seconds; $withImport += $w.Seconds
-        $inProcess += [double]::Parse($w.Stdout.Trim(), $inv) / 1000
-        if ($i % 2 -eq 0) {
-            # Every other pair only: it is for scale, and each pwsh start costs a second on a busy machine.
-            $x = Invoke-Pwsh @('-NoProfile', '-c', $referenceScript); Assert-Child $x 'pwsh with Import-Module Microsoft.PowerShell.Security'
-            $reference += [double]::Parse($x.Stdout.Trim(), $inv) / 1000
+        $bare += $b.Seconds
+        foreach ($name in $importScripts.Keys) {
+            $w = Invoke-Pwsh @('-NoProfile', '-c', $importScripts[$name]); Assert-Child $w "pwsh with Import-Module ($name)"
+            $cold[$name] += $w.Seconds
+            $inProcess[$name] += [double]::Parse($w.Stdout.Trim(), $inv) / 1000
         }
     }
-    $results.Import = [pscustomobject]@{ Bare = Get-Stats $bare; WithImport = Get-Stats $withImport; InProcess = Get-Stats $inProcess; Reference = Get-Stats $reference }
+    $results.Import = [pscustomobject]@{
+        Bare                        = Get-Stats $bare
+        WithImport                  = Get-Stats $cold.Ours
+        InProcess                   = Get-Stats $inProcess.Ours
+        Reference                   = Get-Stats $cold.Reference
+        ReferenceInProcess          = Get-Stats $inProcess.Reference
+        ReferenceWithFormat         = Get-Stats $cold.ReferenceWithFormat
+        ReferenceWithFormatInProcess = Get-Stats $inProcess.ReferenceWithFormat
+    }
 
     # ------------------------------------------------ warm-up (untimed)
     Write-Step 'Warming up this session (one untimed run of ours and of Compress-Archive + Invoke-RestMethod on small)'
@@ -420,7 +473,14 @@ try {
             $timeline.Add([pscustomobject]@{ Ms = [math]::Round($clock.Elapsed.TotalMilliseconds); Message = '(deployment object returned)' })
         }
 
-        $results.Cases[$case] = [pscustomobject]@{ App = $app; Repeats = $n; Runs = $runs; WhatIfSeconds = $walk; UploadOnlySeconds = $uploadOnly; Timeline = $timeline; Memory = $null }
+        $deflate = @()
+        if ($case -eq 'medium') {
+            Write-Step '  deflate alone, one thread, Optimal and Fastest'
+            [GC]::Collect()
+            $deflate = @((Measure-DeflateCpu $app Optimal), (Measure-DeflateCpu $app Fastest))
+        }
+
+        $results.Cases[$case] = [pscustomobject]@{ App = $app; Repeats = $n; Runs = $runs; WhatIfSeconds = $walk; UploadOnlySeconds = $uploadOnly; Timeline = $timeline; Memory = $null; Deflate = $deflate }
     }
 
     # ------------------------------------------------ peak RSS in a fresh pwsh per case

@@ -86,7 +86,7 @@ function New-BenchmarkReport {
         foreach ($key in $Methods.Keys) { $stats[$key] = Get-Stats ([double[]]@($r.Runs[$key] | ForEach-Object Seconds)) }
         $archive = @{}
         $files = @{}
-        foreach ($key in 'ours', 'ca+irm', 'zip+curl') {
+        foreach ($key in 'ours', 'ca+irm', 'zip+curl', 'fastest') {
             $archive[$key] = @($r.Runs[$key] | ForEach-Object ArchiveBytes | Select-Object -Unique)
             $files[$key] = @($r.Runs[$key] | ForEach-Object ArchiveFiles | Select-Object -Unique)
         }
@@ -98,10 +98,23 @@ function New-BenchmarkReport {
     # ---------------------------------------------------------------- targets
     $targets = [Collections.Generic.List[object]]::new()
     function Target($name, $measured, $ok) { $targets.Add([pscustomobject]@{ Name = $name; Measured = $measured; Verdict = if ($null -eq $ok) { 'not measured' } else { Verdict $ok } }) }
+    # What bounds a target that is not met, and the figure a user who asks for speed gets: context, not a verdict.
+    function Context($name, $measured) { $targets.Add([pscustomobject]@{ Name = $name; Measured = $measured; Verdict = 'context' }) }
 
     $om = Fact 'medium' 'ours'; $cm = Fact 'medium' 'ca+irm'; $zm = Fact 'medium' 'zip+curl'
     if ($om) {
         Target 'medium: ours ≥ 10× faster than Compress-Archive + Invoke-RestMethod' "$(F '{0:0.0}' ($cm / $om))× faster ($(Sec $om) s vs $(Sec $cm) s)" (($cm / $om) -ge 10)
+        $optimal = @($Results.Cases.medium.Deflate | Where-Object Level -EQ 'Optimal')[0]
+        if ($optimal) {
+            $floor = $optimal.Seconds / [int]$nproc
+            Context 'medium: the bound on the 10× target' "deflate alone (Optimal, the level Compress-Archive uses; one thread, from memory) takes $(Sec $optimal.Seconds) CPU-s for the $(F '{0:n0}' $optimal.Files) files ours compresses, so ours cannot finish under $(Sec $floor) s on $nproc cores: at most $(F '{0:0.0}' ($cm / $floor))× Compress-Archive's $(Sec $cm) s, before reading, CRC, SHA-256, upload and the emulator's share of the same cores"
+        }
+        $fm = Fact 'medium' 'fastest'
+        if ($fm) {
+            $fastBytes = ($caseFacts.medium.Archive.fastest | Measure-Object -Maximum).Maximum
+            $zipMin = ($caseFacts.medium.Archive.'zip+curl' | Measure-Object -Minimum).Minimum
+            Context 'medium with -CompressionLevel Fastest (the user asks for speed)' "$(F '{0:0.0}' ($cm / $fm))× faster than Compress-Archive + Invoke-RestMethod ($(Sec $fm) s); $(Ratio ($fm / $zm))× zip + curl; archive $(F '{0:+0.0;-0.0}' (100 * ($fastBytes / $zipMin - 1))) % against zip's"
+        }
         Target 'medium: ours ≤ 0.7× the wall time of zip + curl' "$(Ratio ($om / $zm))× ($(Sec $om) s vs $(Sec $zm) s)" (($om / $zm) -le 0.7)
         $oursBytes = ($caseFacts.medium.Archive.ours | Measure-Object -Maximum).Maximum
         $zipBytes = ($caseFacts.medium.Archive.'zip+curl' | Measure-Object -Minimum).Minimum
@@ -123,8 +136,14 @@ function New-BenchmarkReport {
     if ($os_) { Target 'small: New-KernelDeployment end to end (warm) < 150 ms' "$(Ms $os_) ms median (max $(Ms $caseFacts.small.Stats.ours.Max) ms)" ($os_ -lt 0.150) }
     else { Target 'small: New-KernelDeployment end to end (warm) < 150 ms' 'small not run' $null }
 
-    $importCost = $Results.Import.WithImport.Median - $Results.Import.Bare.Median
-    Target 'Import-Module adds < 100 ms to a cold pwsh start' "$(Ms $importCost) ms ($(Ms $Results.Import.WithImport.Median) vs $(Ms $Results.Import.Bare.Median) ms; in-process Stopwatch $(Ms $Results.Import.InProcess.Median) ms)" ($importCost -lt 0.100)
+    $imp = $Results.Import
+    $importCost = $imp.WithImport.Median - $imp.Bare.Median
+    $referenceCost = $imp.Reference.Median - $imp.Bare.Median
+    $referenceFormatCost = $imp.ReferenceWithFormat.Median - $imp.Bare.Median
+    $importMeasured = "$(Ms $importCost) ms ($(Ms $imp.WithImport.Median) vs $(Ms $imp.Bare.Median) ms; in-process Stopwatch $(Ms $imp.InProcess.Median) ms)"
+    Target 'Import-Module adds < 100 ms to a cold pwsh start' $importMeasured ($importCost -lt 0.100)
+    Target 'Import-Module adds < 150 ms to a cold pwsh start (issue #6)' $importMeasured ($importCost -lt 0.150)
+    Context 'Import-Module: the bound' "the smallest binary module adds $(Ms $referenceCost) ms, and $(Ms $referenceFormatCost) ms with a one-view format file (FormatsToProcess, which the module must have); so ours' own share is $(Ms ($importCost - $referenceFormatCost)) ms (Stopwatch inside the process: reference $(Ms $imp.ReferenceInProcess.Median) ms, with a format file $(Ms $imp.ReferenceWithFormatInProcess.Median) ms, ours $(Ms $imp.InProcess.Median) ms)"
     $wait = $Results.Wait.AfterEvent
     Target 'Wait-KernelDeployment returns < 50 ms after the terminal event' "$(Ms $wait.Median) ms median (min $(Ms $wait.Min), max $(Ms $wait.Max) ms, $($wait.Count) runs)" ($wait.Median -lt 0.050)
 
@@ -159,6 +178,14 @@ function New-BenchmarkReport {
             Line "| $label | $(Sec $s.Median) | $(Sec $s.Min) | $(Sec $s.Max) | $($s.Count) | $(Ratio ($ours / $s.Median)) | $(Ratio ($s.Median / $ours)) | $size | $count | $clientCpu | $emulatorCpu |"
         }
         Line
+        if (@($r.Deflate).Count) {
+            Line 'Deflate alone, one thread, from memory, for the files ours compresses (the already-compressed formats it stores left out):'
+            Line
+            Line '| Level | CPU s | Files | MB in | MB out |'
+            Line '|---|---:|---:|---:|---:|'
+            foreach ($d in $r.Deflate) { Line "| $($d.Level) | $(Sec $d.Seconds) | $(F '{0:n0}' $d.Files) | $(MB $d.Bytes) | $(MB $d.PackedBytes) |" }
+            Line
+        }
         $ca = @($r.Runs.'ca+irm'); $zc = @($r.Runs.'zip+curl')
         Line ("Parts (medians): Compress-Archive $(Sec (Median ($ca | ForEach-Object { $_.Parts.compress }))) s + Invoke-RestMethod $(Sec (Median ($ca | ForEach-Object { $_.Parts.upload }))) s; " +
             "zip $(Sec (Median ($zc | ForEach-Object { $_.Parts.zip }))) s + curl $(Sec (Median ($zc | ForEach-Object { $_.Parts.upload }))) s. " +
@@ -193,18 +220,24 @@ function New-BenchmarkReport {
     Line
 
     # ---------------------------------------------------------------- import and wait
-    $imp = $Results.Import
     Line '## Import-Module (cold process)'
     Line
-    Line "$($imp.Bare.Count) pairs of fresh processes, alternating, started as ``dotnet <PSHOME>/pwsh.dll -NoProfile -c ...`` (what ``dotnet pwsh`` runs, minus the tool-manifest lookup); the file cache is warm."
+    Line "$($imp.Bare.Count) rounds of fresh processes (bare, ours, reference, reference with a format file), started as ``dotnet <PSHOME>/pwsh.dll -NoProfile -c ...`` (what ``dotnet pwsh`` runs, minus the tool-manifest lookup); the file cache is warm."
     Line
     Line '| Command | Median ms | Min ms | Max ms |'
     Line '|---|---:|---:|---:|'
     Line "| ``pwsh -NoProfile -c exit`` | $(Ms $imp.Bare.Median) | $(Ms $imp.Bare.Min) | $(Ms $imp.Bare.Max) |"
     Line "| ``pwsh -NoProfile -c 'Import-Module …/Kernel.psd1; exit'`` | $(Ms $imp.WithImport.Median) | $(Ms $imp.WithImport.Min) | $(Ms $imp.WithImport.Max) |"
-    Line "| Difference of the medians | $(Ms $importCost) | | |"
-    Line "| Import-Module alone, Stopwatch inside the process | $(Ms $imp.InProcess.Median) | $(Ms $imp.InProcess.Min) | $(Ms $imp.InProcess.Max) |"
-    Line "| Reference: ``Import-Module Microsoft.PowerShell.Security`` (a binary module shipped with pwsh), Stopwatch inside the process | $(Ms $imp.Reference.Median) | $(Ms $imp.Reference.Min) | $(Ms $imp.Reference.Max) |"
+    Line "| Difference of the medians (ours) | $(Ms $importCost) | | |"
+    Line "| Ours: Import-Module alone, Stopwatch inside the process | $(Ms $imp.InProcess.Median) | $(Ms $imp.InProcess.Min) | $(Ms $imp.InProcess.Max) |"
+    Line "| ``pwsh -NoProfile -c 'Import-Module …/Reference.psd1; exit'`` (bench/reference-module: one cmdlet, no format file) | $(Ms $imp.Reference.Median) | $(Ms $imp.Reference.Min) | $(Ms $imp.Reference.Max) |"
+    Line "| Difference of the medians (reference) | $(Ms $referenceCost) | | |"
+    Line "| Reference: Import-Module alone, Stopwatch inside the process | $(Ms $imp.ReferenceInProcess.Median) | $(Ms $imp.ReferenceInProcess.Min) | $(Ms $imp.ReferenceInProcess.Max) |"
+    Line "| ``pwsh -NoProfile -c 'Import-Module …/ReferenceWithFormat.psd1; exit'`` (the same with a one-view format file) | $(Ms $imp.ReferenceWithFormat.Median) | $(Ms $imp.ReferenceWithFormat.Min) | $(Ms $imp.ReferenceWithFormat.Max) |"
+    Line "| Difference of the medians (reference with a format file) | $(Ms $referenceFormatCost) | | |"
+    Line "| Reference with a format file: Import-Module alone, Stopwatch inside the process | $(Ms $imp.ReferenceWithFormatInProcess.Median) | $(Ms $imp.ReferenceWithFormatInProcess.Min) | $(Ms $imp.ReferenceWithFormatInProcess.Max) |"
+    Line
+    Line "The first Import-Module in a process pays for PowerShell's module machinery, and the first format file for its format database; a module with FormatsToProcess cannot add less than the reference with a format file. Ours' own share is the difference between the two: $(Ms ($importCost - $referenceFormatCost)) ms here."
     Line
 
     $w = $Results.Wait
@@ -285,7 +318,7 @@ function New-BenchmarkReport {
     }
     $readme.Add("- Import-Module adds $(Ms $importCost) ms to a cold pwsh start; Wait-KernelDeployment returns $(Ms $Results.Wait.AfterEvent.Median) ms after the terminal event.")
     $missed = @($targets | Where-Object Verdict -eq '**not met**')
-    $measuredCount = @($targets | Where-Object Verdict -ne 'not measured').Count
+    $measuredCount = @($targets | Where-Object Verdict -in 'met', '**not met**').Count
     $readme.Add("- Targets: $($measuredCount - $missed.Count) of $measuredCount met$(if ($missed) { '; not met: ' + (($missed | ForEach-Object { $_.Name + ' (' + $_.Measured + ')' }) -join '; ') })." )
 
     [pscustomobject]@{ Markdown = $md.ToString(); Headline = $headline; ReadmeBlock = ($readme -join "`n") }
