@@ -7,7 +7,7 @@
     GUID                   = '5b0d7b0e-4a8f-4f55-9d0e-3c7f6f0c2a11'
     Author                 = 'Kernel for PowerShell contributors'
     CompanyName            = 'Kernel for PowerShell contributors'
-    Copyright              = '(c) Kernel for PowerShell contributors. MIT License.'
+    Copyright              = '(c) Kernel for PowerShell contributors.'
     Description            = 'Deploy and run apps on Kernel (browser infrastructure for AI agents) from PowerShell: package and deploy app folders, follow deployments, and test against a local Kernel API emulator.'
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'

@@ -8,17 +8,11 @@ using Kernel.Emulator.Invocations;
 using Kernel.Emulator.Store;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 
 var (options, hostArguments) = EmulatorOptions.Parse(args);
 var builder = WebApplication.CreateSlimBuilder(hostArguments);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
-builder.Services.Configure<FormOptions>(form =>
-{
-    form.MultipartBodyLengthLimit = long.MaxValue;
-    form.ValueLengthLimit = int.MaxValue;
-});
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<World>();

@@ -29,7 +29,7 @@ public static partial class DeploymentRoutes
             return KernelErrors.BadRequest("request body must be multipart/form-data");
         }
 
-        var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        var (form, fileChecksum) = await StreamedForm.ReadAsync(request, request.HttpContext.RequestAborted);
         var project = ProjectScope.Of(request.HttpContext);
         var region = form["region"].ToString();
         if (region.Length > 0 && region != DeploymentRecord.Region)
@@ -63,7 +63,7 @@ public static partial class DeploymentRoutes
         }
 
         var version = form["version"].ToString() is { Length: > 0 } v ? v : "latest";
-        var file = form.Files.GetFile("file");
+        var file = form.Files.GetFile(StreamedForm.FileField);
         var sourceText = form["source"].ToString();
         string entrypoint;
         DeploymentSource source;
@@ -78,10 +78,8 @@ public static partial class DeploymentRoutes
             }
 
             await using var upload = file.OpenReadStream();
-            var checksum = Convert.ToHexStringLower(await SHA256.HashDataAsync(upload, request.HttpContext.RequestAborted));
-            upload.Position = 0;
             inspection = ArchiveInspection.Inspect(upload, entrypoint);
-            source = new DeploymentSource("file", checksum);
+            source = new DeploymentSource("file", fileChecksum!);
             archiveBytes = file.Length;
         }
         else if (file is null && sourceText.Length > 0)

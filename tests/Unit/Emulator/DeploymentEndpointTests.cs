@@ -20,6 +20,23 @@ public sealed class DeploymentEndpointTests(EmulatorFixture emulator) : IClassFi
     }
 
     [Fact]
+    public async Task The_source_checksum_is_the_SHA256_of_the_uploaded_archive_which_arrives_whole()
+    {
+        // Random text does not compress: the archive spans many of the emulator's 64 KB reads.
+        var padding = "# " + Convert.ToBase64String(new Random(5).GetItems(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 400_000)) + "\n";
+        var zip = EmulatorClient.Zip(("main.py", EmulatorClient.PythonApp + padding), ("README.md", "the shop"));
+
+        using var response = await _client.CreateAsync(zip, ("entrypoint_rel_path", "main.py"), ("version", "checksum"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await EmulatorClient.JsonAsync(response);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zip)), created.GetProperty("source_checksum").GetString());
+        var events = await _client.ReadEventsAsync($"deployments/{created.GetProperty("id")}/events", max: 6, seconds: 5);
+        Assert.Contains(events, e => e.GetProperty("event").GetString() == "log"
+            && e.GetProperty("message").GetString()!.StartsWith($"Received app archive (2 files, {zip.Length} bytes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_deployment_goes_from_queued_to_running_with_logs_and_the_app_summary_before_running()
     {
         var created = await _client.DeployShopAsync();
