@@ -240,10 +240,10 @@ function Get-UploadReceipt([string] $Id) {
 }
 
 # ---------------------------------------------------------------- the four methods
-function Invoke-Ours($App, [bool] $Last) {
+function Invoke-Ours($App, [bool] $Last, [string] $CompressionLevel = 'Optimal') {
     [GC]::Collect(); [GC]::WaitForPendingFinalizers()
     $clock = [Diagnostics.Stopwatch]::StartNew()
-    $deployment = New-KernelDeployment -Path $App.AppPath -EntrypointRelPath $App.Entrypoint -ErrorAction Stop
+    $deployment = New-KernelDeployment -Path $App.AppPath -EntrypointRelPath $App.Entrypoint -CompressionLevel $CompressionLevel -ErrorAction Stop
     $clock.Stop()
     if (-not $deployment -or -not $deployment.Id) { throw 'New-KernelDeployment returned no deployment.' }
     [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; DeploymentId = $deployment.Id; Parts = @{} }
@@ -297,15 +297,6 @@ function Invoke-ZipCurl($App, [bool] $Last) {
     }
 }
 
-function Invoke-OursFastest($App, [bool] $Last) {
-    [GC]::Collect(); [GC]::WaitForPendingFinalizers()
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    $deployment = New-KernelDeployment -Path $App.AppPath -EntrypointRelPath $App.Entrypoint -CompressionLevel Fastest -ErrorAction Stop
-    $clock.Stop()
-    if (-not $deployment -or -not $deployment.Id) { throw 'New-KernelDeployment returned no deployment.' }
-    [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; DeploymentId = $deployment.Id; Parts = @{} }
-}
-
 # What deflate alone costs for the files ours compresses (the already-compressed formats it stores are left
 # out, as it leaves them out), on one thread, read from memory: the same zlib Compress-Archive uses. Ours cannot
 # take less than this divided by the cores.
@@ -340,7 +331,7 @@ $methods = [ordered]@{
     'ca+irm'   = @{ Label = 'Compress-Archive + Invoke-RestMethod'; Run = ${function:Invoke-CompressArchive} }
     'zip+curl' = @{ Label = 'zip -r -q + curl -F'; Run = ${function:Invoke-ZipCurl} }
     'tar'      = @{ Label = 'tar -cf - \| wc -c (read floor)'; Run = ${function:Invoke-TarFloor} }
-    'fastest'  = @{ Label = 'New-KernelDeployment -CompressionLevel Fastest (ours, asked for speed)'; Run = ${function:Invoke-OursFastest} }
+    'fastest'  = @{ Label = 'New-KernelDeployment -CompressionLevel Fastest (ours, asked for speed)'; Run = { param($App, $Last) Invoke-Ours $App $Last Fastest } }
 }
 
 # ---------------------------------------------------------------- run
