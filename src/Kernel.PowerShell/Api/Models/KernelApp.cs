@@ -1,4 +1,8 @@
+using System;
+using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
 
 namespace Kernel.PowerShell
 {
@@ -14,6 +18,30 @@ namespace Kernel.PowerShell
             DeploymentId = deploymentId;
             Actions = actions;
             EnvVars = envVars;
+        }
+
+        /// <summary>
+        /// Builds an app version from a hashtable, for tests and mocks:
+        /// <c>[KernelApp]@{ AppName = 'shop'; DeploymentId = 'd1'; Actions = @{ Name = 'buy' } }</c>.
+        /// AppName is required; Version defaults to latest, Region to aws.us-east-1a; actions may be names,
+        /// hashtables or <see cref="KernelAppAction"/> objects.
+        /// </summary>
+        public KernelApp(IDictionary properties)
+        {
+            var given = new ModelProperties(properties, typeof(KernelApp));
+            AppName = given.Required<string>(nameof(AppName));
+            Id = given.Optional(nameof(Id), string.Empty);
+            Version = given.Optional(nameof(Version), "latest");
+            Region = given.Optional(nameof(Region), Api.KernelRegions.Default);
+            DeploymentId = given.Optional(nameof(DeploymentId), string.Empty);
+            Actions = given.List<object>(nameof(Actions)).Select(action => action switch
+            {
+                KernelAppAction ready => ready,
+                IDictionary described => new KernelAppAction(WithOwner(described, AppName, Version)),
+                _ => new KernelAppAction(AppName, Version, LanguagePrimitives.ConvertTo<string>(action), null, null),
+            }).ToList().AsReadOnly();
+            EnvVars = given.StringMap(nameof(EnvVars));
+            given.RequireNoOthers();
         }
 
         /// <summary>The app version's id.</summary>
@@ -34,6 +62,28 @@ namespace Kernel.PowerShell
         public IReadOnlyDictionary<string, string> EnvVars { get; }
 
         public override string ToString() => AppName + " " + Version;
+
+        /// <summary>An action's hashtable with the app's name and version filled in where it gives none.</summary>
+        private static IDictionary WithOwner(IDictionary action, string appName, string version)
+        {
+            var filled = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry entry in action)
+            {
+                filled[entry.Key] = entry.Value;
+            }
+
+            if (!filled.ContainsKey(nameof(AppName)))
+            {
+                filled[nameof(AppName)] = appName;
+            }
+
+            if (!filled.ContainsKey(nameof(Version)))
+            {
+                filled[nameof(Version)] = version;
+            }
+
+            return filled;
+        }
     }
 
     /// <summary>An action an app version offers.</summary>
@@ -46,6 +96,18 @@ namespace Kernel.PowerShell
             Name = name;
             InputSchema = inputSchema;
             OutputSchema = outputSchema;
+        }
+
+        /// <summary>Builds an action from a hashtable, for tests and mocks: <c>[KernelAppAction]@{ Name = 'buy' }</c>.</summary>
+        public KernelAppAction(IDictionary properties)
+        {
+            var given = new ModelProperties(properties, typeof(KernelAppAction));
+            Name = given.Required<string>(nameof(Name));
+            AppName = given.Optional(nameof(AppName), string.Empty);
+            Version = given.Optional(nameof(Version), "latest");
+            InputSchema = given.Optional<object?>(nameof(InputSchema), null);
+            OutputSchema = given.Optional<object?>(nameof(OutputSchema), null);
+            given.RequireNoOthers();
         }
 
         public string AppName { get; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 
@@ -40,6 +41,30 @@ namespace Kernel.PowerShell
             SourceRef = sourceRef;
             SourcePath = sourcePath;
             App = app;
+        }
+
+        /// <summary>
+        /// Builds a deployment from a hashtable, for tests and mocks: <c>[KernelDeployment]@{ Id = 'x'; Status = 'running' }</c>.
+        /// Id is required; Status defaults to queued, Region to aws.us-east-1a, CreatedAt to now.
+        /// </summary>
+        public KernelDeployment(IDictionary properties)
+        {
+            var given = new ModelProperties(properties, typeof(KernelDeployment));
+            Id = given.Required<string>(nameof(Id));
+            Status = given.Optional(nameof(Status), DeploymentStatus.Queued);
+            StatusReason = given.Optional<string?>(nameof(StatusReason), null);
+            Region = given.Optional(nameof(Region), Api.KernelRegions.Default);
+            EntrypointRelPath = given.Optional<string?>(nameof(EntrypointRelPath), null);
+            EnvVars = given.StringMap(nameof(EnvVars));
+            CreatedAt = given.Optional(nameof(CreatedAt), DateTimeOffset.UtcNow);
+            UpdatedAt = given.Optional<DateTimeOffset?>(nameof(UpdatedAt), null);
+            SourceType = given.Optional<string?>(nameof(SourceType), null);
+            SourceChecksum = given.Optional<string?>(nameof(SourceChecksum), null);
+            SourceUrl = given.Optional<string?>(nameof(SourceUrl), null);
+            SourceRef = given.Optional<string?>(nameof(SourceRef), null);
+            SourcePath = given.Optional<string?>(nameof(SourcePath), null);
+            App = given.Optional<KernelApp?>(nameof(App), null);
+            given.RequireNoOthers();
         }
 
         public string Id { get; }

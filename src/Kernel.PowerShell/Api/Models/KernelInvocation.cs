@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 
 namespace Kernel.PowerShell
 {
@@ -18,6 +19,27 @@ namespace Kernel.PowerShell
             Output = output;
             StartedAt = startedAt;
             FinishedAt = finishedAt;
+        }
+
+        /// <summary>
+        /// Builds an invocation from a hashtable, for tests and mocks: <c>[KernelInvocation]@{ Id = 'x'; Status = 'succeeded' }</c>.
+        /// Id is required; Status defaults to queued, Version to latest, StartedAt to now.
+        /// </summary>
+        public KernelInvocation(IDictionary properties)
+        {
+            var given = new ModelProperties(properties, typeof(KernelInvocation));
+            Id = given.Required<string>(nameof(Id));
+            AppName = given.Optional(nameof(AppName), string.Empty);
+            Version = given.Optional(nameof(Version), "latest");
+            ActionName = given.Optional(nameof(ActionName), string.Empty);
+            Status = given.Optional(nameof(Status), InvocationStatus.Queued);
+            StatusReason = given.Optional<string?>(nameof(StatusReason), null);
+            Payload = given.Optional<string?>(nameof(Payload), null);
+            Output = given.Optional<object?>(nameof(Output), null);
+            OutputJson = given.Optional<string?>(nameof(OutputJson), null);
+            StartedAt = given.Optional<DateTimeOffset?>(nameof(StartedAt), DateTimeOffset.UtcNow);
+            FinishedAt = given.Optional<DateTimeOffset?>(nameof(FinishedAt), null);
+            given.RequireNoOthers();
         }
 
         public string Id { get; }

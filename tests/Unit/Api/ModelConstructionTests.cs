@@ -1,0 +1,137 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Reflection;
+using Kernel.PowerShell.Cmdlets;
+using Kernel.PowerShell.Tests.Support;
+
+namespace Kernel.PowerShell.Tests.Api;
+
+/// <summary>
+/// A Pester suite can build the module's own output types from a hashtable (the PowerShell idiom), so mocks return
+/// real types and fakes pipe into real cmdlets; the objects stay read-only.
+/// </summary>
+public sealed class ModelConstructionTests : IDisposable
+{
+    // Live handles rather than API data; they get their own way to be built (Connect-Kernel, Start-KernelEmulator).
+    private static readonly Type[] Handles = [typeof(KernelSession), typeof(KernelEmulator)];
+
+    private readonly PowerShellSession _shell = new();
+
+    public void Dispose() => _shell.Dispose();
+
+    public static TheoryData<Type> OutputTypes()
+    {
+        var types = typeof(KernelCmdlet).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes<OutputTypeAttribute>())
+            .SelectMany(a => a.Type)
+            .Select(t => t.Type)
+            .Where(t => t != null && t != typeof(void) && !Handles.Contains(t))
+            .Distinct()
+            .OrderBy(t => t!.Name);
+        var data = new TheoryData<Type>();
+        foreach (var type in types)
+        {
+            data.Add(type!);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(OutputTypes))]
+    public void Every_output_type_takes_a_hashtable_of_its_own_properties_and_stays_read_only(Type type)
+    {
+        var ctor = type.GetConstructor([typeof(IDictionary)]);
+        Assert.NotNull(ctor);
+
+        var stored = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => type.GetField($"<{p.Name}>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance) != null)
+            .ToList();
+        Assert.NotEmpty(stored);
+        Assert.All(stored, p => Assert.Null(p.SetMethod));
+        Assert.All(type.GetProperties(BindingFlags.Public | BindingFlags.Instance), p => Assert.True(p.SetMethod is null || !p.SetMethod.IsPublic, $"{type.Name}.{p.Name} has a public setter"));
+
+        foreach (var property in stored)
+        {
+            // Each stored property is accepted by name (a key the constructor does not know is listed as unknown).
+            var error = Record.Exception(() => ctor!.Invoke([new Hashtable { [property.Name] = null, ["Id"] = "x", ["Name"] = "n", ["AppName"] = "a" }]));
+            Assert.DoesNotContain(property.Name, UnknownKeys(error));
+        }
+    }
+
+    private static string[] UnknownKeys(Exception? error)
+    {
+        var message = (error as TargetInvocationException)?.InnerException?.Message ?? string.Empty;
+        var end = message.IndexOf(" is not a property", StringComparison.Ordinal) is var single and >= 0 ? single : message.IndexOf(" are not properties", StringComparison.Ordinal);
+        return end < 0 ? [] : message[..end].Split(", ");
+    }
+
+    [Fact]
+    public void A_hashtable_cast_builds_a_deployment_with_defaults_for_what_it_leaves_out()
+    {
+        var deployment = _shell.Run("[Kernel.PowerShell.KernelDeployment]@{ Id = 'dep1'; Status = 'running'; EnvVars = @{ TOKEN = 'x' } }")
+            .ThrowOnError().Single<KernelDeployment>();
+
+        Assert.Equal("dep1", deployment.Id);
+        Assert.Equal("running", deployment.Status);
+        Assert.Equal("aws.us-east-1a", deployment.Region);
+        Assert.True(deployment.IsSettled);
+        Assert.Equal("x", deployment.EnvVars["TOKEN"]);
+        Assert.True(deployment.CreatedAt > DateTimeOffset.UtcNow.AddMinutes(-1));
+    }
+
+    [Fact]
+    public void Nested_hashtables_become_the_module_types_they_stand_for()
+    {
+        var deployment = _shell.Run(
+            """
+            [Kernel.PowerShell.KernelDeployment]@{
+                Id = 'dep1'; Status = 'running'
+                App = @{ AppName = 'shop'; Version = '1.0.0'; DeploymentId = 'dep1'; Actions = 'buy', @{ Name = 'sell' } }
+            }
+            """).ThrowOnError().Single<KernelDeployment>();
+
+        Assert.Equal("shop", deployment.AppName);
+        Assert.Equal("1.0.0", deployment.AppVersion);
+        Assert.Equal(["buy", "sell"], deployment.App!.Actions.Select(a => a.Name));
+        Assert.All(deployment.App.Actions, a => Assert.Equal(("shop", "1.0.0"), (a.AppName, a.Version)));
+    }
+
+    [Fact]
+    public void A_misspelt_property_is_an_error_that_lists_the_real_ones()
+    {
+        var result = _shell.Run("[Kernel.PowerShell.KernelInvocation]@{ Id = 'inv1'; Stauts = 'succeeded' }");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("Stauts is not a property a KernelInvocation can be given", error.ToString());
+        Assert.Contains("Status", error.ToString());
+    }
+
+    [Fact]
+    public void A_missing_required_property_is_named()
+    {
+        var result = _shell.Run("[Kernel.PowerShell.KernelApp]@{ Version = '1.0.0' }");
+
+        Assert.Contains("A KernelApp needs AppName", Assert.Single(result.Errors).ToString());
+    }
+
+    [Fact]
+    public void Values_convert_as_PowerShell_converts_them()
+    {
+        var invocation = _shell.Run("[Kernel.PowerShell.KernelInvocation]@{ Id = 'inv1'; Status = 'succeeded'; StartedAt = '2026-12-01T10:00:00Z'; Output = [pscustomobject]@{ title = 'Example' } }")
+            .ThrowOnError().Single<KernelInvocation>();
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), invocation.StartedAt);
+        Assert.True(invocation.IsFinished);
+        Assert.Equal("Example", ((PSObject)invocation.Output!).Properties["title"].Value);
+    }
+
+    [Fact]
+    public void A_built_object_cannot_be_changed_by_accident()
+    {
+        var result = _shell.Run("$d = [Kernel.PowerShell.KernelDeployment]@{ Id = 'dep1' }; $d.Status = 'running'; $d.Status");
+
+        Assert.Single(result.Errors);
+        Assert.Equal("queued", Assert.Single(result.Output).BaseObject);
+    }
+}
