@@ -28,6 +28,14 @@
         'Stop-KernelInvocation'
         'Start-KernelEmulator'
         'Stop-KernelEmulator'
+        'Set-KernelEmulator'
+        'Add-KernelEmulatorFault'
+        'Get-KernelEmulatorFault'
+        'Clear-KernelEmulatorFault'
+        'Set-KernelEmulatorOutcome'
+        'Clear-KernelEmulatorOutcome'
+        'Get-KernelEmulatorJournal'
+        'Clear-KernelEmulatorJournal'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
