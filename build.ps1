@@ -82,6 +82,9 @@ function Invoke-Build {
     $core = New-Item -ItemType Directory (Join-Path $dependencies 'core')
     Copy-Item (Get-PackageAsset -Project 'src/Kernel.PowerShell.Json' -Package 'System.Text.Json' -Asset 'lib/net8.0/System.Text.Json.dll') $core
     Copy-Item (Join-Path $root 'src/Kernel.PowerShell/Kernel.Format.ps1xml') $staged
+    # The example app the help and about topics deploy, so that they work from an installed module too.
+    $examples = New-Item -ItemType Directory (Join-Path $staged 'examples')
+    Copy-Item -Recurse (Join-Path $root 'examples/page-title') $examples
     $manifest = (Get-Content -Raw (Join-Path $root 'Kernel.psd1')).Replace('{{ModuleVersion}}', (Get-ModuleVersion))
     Set-Content -Path (Join-Path $staged 'Kernel.psd1') -Value $manifest -Encoding utf8NoBOM
     Remove-Item -Recurse -Force $publish, $publishJson
