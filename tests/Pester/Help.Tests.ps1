@@ -17,9 +17,10 @@ BeforeAll {
     $repository = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
     $docs = Join-Path $repository 'docs/en-US'
     $converter = Join-Path $repository 'tools/Build-Help.ps1'
-    # The converter's own functions, in a module of their own: the markdown is read here exactly as it is converted.
-    $helpTools = New-Module -Name KernelHelpTools -ScriptBlock ([scriptblock]::Create([IO.File]::ReadAllText($converter)))
-    $metadata = @(Get-CommandHelpMetadata -Module $module)
+    # The converter's own functions, in a module of their own: the markdown and the module's command metadata are
+    # read here exactly as the conversion reads them.
+    $helpTools = New-Module -Name KernelHelpTools -ScriptBlock { param($Path) . $Path } -ArgumentList $converter
+    $metadata = @(Get-ModuleHelpMetadata $manifest)
     $common = [System.Management.Automation.PSCmdlet]::CommonParameters
     $mamlPath = Join-Path $module.ModuleBase "en-US/$(@($metadata.HelpFile | Select-Object -Unique)[0])"
     $convert = "dotnet pwsh ./tools/Build-Help.ps1 -DocsPath docs/en-US -ModulePath $manifest -OutputPath $(Join-Path $module.ModuleBase 'en-US')"
@@ -62,6 +63,112 @@ Describe 'The help of the Kernel module' {
         foreach ($subject in 'KERNEL_API_KEY', 'Retries and timeouts', '_emulator', '.gitignore', 'REDACTED', 'DeploymentFailed') {
             $text | Should -BeLike "*$subject*" -Because "about_Kernel covers sessions, retries, the emulator, ignore rules, secrets and error ids"
         }
+    }
+}
+
+Describe 'The help converter' {
+    BeforeAll {
+        $scratch = Join-Path ([IO.Path]::GetTempPath()) "kernel-help-$([guid]::NewGuid().ToString('N'))"
+        New-Item -ItemType Directory $scratch | Out-Null
+        # A well-formed cmdlet file; each case below breaks one thing in it.
+        $valid = @'
+# Get-Thing
+
+## SYNOPSIS
+
+Gets a thing.
+
+## SYNTAX
+
+```
+Get-Thing [-Name <string>] [<CommonParameters>]
+```
+
+## DESCRIPTION
+
+| Kind | Meaning |
+|---|---|
+| a | b |
+
+## EXAMPLES
+
+### Example 1: Get it
+
+```powershell
+Get-Thing
+```
+
+Gets it.
+
+## PARAMETERS
+
+### -Name
+
+The name.
+
+```yaml
+Type: String
+```
+
+## INPUTS
+
+### None
+
+Nothing.
+
+## OUTPUTS
+
+### None
+
+Nothing.
+'@
+        function Read-Problem([string] $Text) {
+            $path = Join-Path $scratch 'Get-Thing.md'
+            [IO.File]::WriteAllText($path, $Text)
+            $problems = [System.Collections.Generic.List[string]]::new()
+            $null = Read-CmdletMarkdown $path $problems
+            $problems.ToArray()
+        }
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force -LiteralPath $scratch
+    }
+
+    It 'reads the well-formed file without a problem' {
+        Read-Problem $valid | Should -BeNullOrEmpty
+    }
+
+    It 'names the file and line of <Case>' -ForEach @(
+        @{ Case = 'a code block left open'; Find = "Get-Thing`n``````"; Replace = 'Get-Thing'; Line = 23; Problem = "the code block opened here is not closed before '## PARAMETERS' (line 28)" }
+        @{ Case = 'a table row with a cell missing'; Find = '| a | b |'; Replace = '| a |'; Line = 17; Problem = 'the rows of this table have different numbers of cells' }
+        @{ Case = 'an explanation before the example''s code'; Find = "Get it`n"; Replace = "Get it`n`nFirst words.`n"; Line = 23; Problem = 'an example starts with its * code block; the explanation goes after it' }
+        @{ Case = 'a parameter documented twice'; Find = '## INPUTS'; Replace = "### -Name`n`nAgain.`n`n## INPUTS"; Line = 39; Problem = '-Name is documented twice' }
+        @{ Case = 'a metadata line with an unknown key'; Find = 'Type: String'; Replace = 'Kind: String'; Line = 36; Problem = "not a metadata line*'Kind: String'" }
+        @{ Case = 'a section the layout does not have'; Find = '## INPUTS'; Replace = "## FOOTNOTES`n`nx`n`n## INPUTS"; Line = 39; Problem = "unknown section '## FOOTNOTES'*" }
+        @{ Case = 'a heading the layout does not have'; Find = 'Gets a thing.'; Replace = "#### Aside`n`nGets a thing."; Line = 5; Problem = "unexpected heading '#### Aside' here" }
+    ) {
+        $problems = @(Read-Problem $valid.Replace("`r`n", "`n").Replace($Find, $Replace))
+
+        $problems | Should -HaveCount 1
+        $problems[0] | Should -BeLike "$(Join-Path $scratch 'Get-Thing.md'):${Line}: $Problem"
+    }
+
+    It 'reports the drift between a cmdlet and its markdown: a missing, a stale and a misdescribed parameter' {
+        $command = @($metadata | Where-Object { @($_.Parameters).Count -ge 2 })[0]
+        $path = Join-Path $scratch "$($command.Name).md"
+        $text = [IO.File]::ReadAllText((Join-Path $docs "$($command.Name).md")).Replace("`r`n", "`n")
+        $first, $second = @($command.Parameters)[0, 1]
+        $text = $text.Replace("### -$($first.Name)`n", "### -$($first.Name)Gone`n")
+        $at = $text.IndexOf("### -$($second.Name)`n")
+        $typeLine = $text.IndexOf("Type: $($second.TypeName)", $at)
+        [IO.File]::WriteAllText($path, $text.Remove($typeLine, "Type: $($second.TypeName)".Length).Insert($typeLine, 'Type: Nonsense'))
+
+        $gaps = @(Test-CmdletDoc -Doc (Read-CmdletMarkdown $path) -Command $command)
+
+        ($gaps | Where-Object Kind -EQ MissingParameter).Message | Should -BeLike "*-$($first.Name) has no '### -$($first.Name)' section in $path"
+        ($gaps | Where-Object Kind -EQ StaleParameter).Message | Should -BeLike "*-$($first.Name)Gone is documented in $path but the cmdlet has no such parameter"
+        ($gaps | Where-Object Kind -EQ Metadata).Message | Should -BeLike "*-$($second.Name) metadata 'Type' reads 'Nonsense'; the code says '$([WildcardPattern]::Escape($second.TypeName))'*"
     }
 }
 
