@@ -881,7 +881,11 @@ function Write-MamlCommand {
     Write-Paragraphs $w 'description' $Doc.Synopsis
     $w.WriteEndElement()
 
-    Write-Paragraphs $w 'description' $Doc.Description
+    # RELATED LINKS close the description: the MAML has no navigationLink, since PowerShell offers
+    # "Get-Help <name> -Online" for any help that has one, and this help has no online version to open.
+    $related = @(foreach ($link in $Doc.Links) { if ($link.Uri) { "$($link.Text) ($($link.Uri))" } else { $link.Text } })
+    $seeAlso = if ($related) { [pscustomobject]@{ Kind = 'Para'; Text = "See also: $($related -join ', ')." } }
+    Write-Paragraphs $w 'description' (@($Doc.Description) + @($seeAlso))
 
     $docParams = @{}
     foreach ($p in $Doc.Parameters) { $docParams[$p.Name] = $p }
@@ -948,15 +952,6 @@ function Write-MamlCommand {
         # An empty last paragraph: Get-Help then leaves a blank line before the next example.
         $w.WriteElementString('maml', 'para', $script:Ns.maml, '')
         $w.WriteEndElement()
-        $w.WriteEndElement()
-    }
-    $w.WriteEndElement()
-
-    $w.WriteStartElement('command', 'relatedLinks', $script:Ns.command)
-    foreach ($link in $Doc.Links) {
-        $w.WriteStartElement('maml', 'navigationLink', $script:Ns.maml)
-        $w.WriteElementString('maml', 'linkText', $script:Ns.maml, $link.Text)
-        $w.WriteElementString('maml', 'uri', $script:Ns.maml, $link.Uri)
         $w.WriteEndElement()
     }
     $w.WriteEndElement()

@@ -60,8 +60,8 @@ Describe 'The help of the Kernel module' {
         $text = Get-Help about_Kernel -ErrorAction Stop | Out-String
 
         $text | Should -Match 'SHORT DESCRIPTION'
-        foreach ($subject in 'KERNEL_API_KEY', 'Retries and timeouts', '_emulator', '.gitignore', 'REDACTED', 'DeploymentFailed') {
-            $text | Should -BeLike "*$subject*" -Because "about_Kernel covers sessions, retries, the emulator, ignore rules, secrets and error ids"
+        foreach ($subject in 'KERNEL_API_KEY', 'Retries and timeouts', '_emulator', '.gitignore', 'REDACTED', 'DeploymentFailed', 'no online version') {
+            $text | Should -BeLike "*$subject*" -Because "about_Kernel covers sessions, retries, the emulator, ignore rules, secrets, error ids and where the help lives"
         }
     }
 }
@@ -238,6 +238,17 @@ Describe '<_>' -ForEach $cmdlets {
         @($gaps | Where-Object Kind -EQ 'Placeholder' | ForEach-Object Message) | Should -BeNullOrEmpty
     }
 
+    It 'says where its help lives, and offers no online version that does not exist' {
+        (Get-Command -Name $name -Module $module.Name).HelpUri | Should -BeNullOrEmpty -Because 'there is no public address to point at'
+        @($help.relatedLinks.navigationLink | Where-Object { $_ }) | Should -BeNullOrEmpty -Because 'Get-Help offers -Online for any help with a related link'
+        $shown = Get-Help -Name $name | Out-String -Width 250
+
+        $shown | Should -Not -BeLike '*-Online*'
+        $shown | Should -BeLike "*Get-Help $name -Full*"
+        if ($doc.Links) { @($help.description.Text)[-1] | Should -Be "See also: $(@($doc.Links.Text) -join ', ')." }
+        { Get-Help -Name $name -Online -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidOperation,Microsoft.PowerShell.Commands.GetHelpCommand'
+    }
+
     It 'shows the real syntax: one entry per parameter set, with its parameters and which are required' {
         # As Get-Command sees the imported module, not as the converter read it.
         $real = foreach ($set in (Get-Command -Name $name -Module $module.Name).ParameterSets) {
@@ -255,8 +266,9 @@ Describe '<_>' -ForEach $cmdlets {
 Describe 'The examples' -Tag 'Examples' {
     BeforeAll {
         # Each cmdlet's examples run as a reader would run them: in order, in one fresh runspace whose current
-        # folder is the repository's root; Example 1 starts an emulator as $emu and connects, the others continue
-        # in that session. The cmdlets' runs go in parallel (they mostly wait on the emulator's steps).
+        # folder is an empty temporary one (nothing of the repository is at hand, as for an installed module);
+        # Example 1 starts an emulator as $emu and connects, the others continue in that session. The cmdlets'
+        # runs go in parallel (they mostly wait on the emulator's steps).
         $work = foreach ($name in $module.ExportedCmdlets.Keys) {
             $markdown = Join-Path $docs "$name.md"
             $examples = if (Test-Path -LiteralPath $markdown) { @((Read-CmdletMarkdown $markdown).Examples | Select-Object Number, Code) } else { @() }
@@ -267,12 +279,13 @@ Describe 'The examples' -Tag 'Examples' {
         try {
             $results = @($work | ForEach-Object -ThrottleLimit 4 -TimeoutSeconds 600 -Parallel {
                     $failures = [System.Collections.Generic.List[string]]::new()
+                    $here = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "kernel-examples-$([guid]::NewGuid().ToString('N'))")
                     $runspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
                     $runspace.Open()
                     $shell = [powershell]::Create()
                     $shell.Runspace = $runspace
                     try {
-                        $null = $shell.AddScript('param($Manifest, $Root) Import-Module $Manifest; Set-Location -LiteralPath $Root').AddArgument($using:manifest).AddArgument($using:repository).Invoke()
+                        $null = $shell.AddScript('param($Manifest, $Here) Import-Module $Manifest; Set-Location -LiteralPath $Here').AddArgument($using:manifest).AddArgument($here.FullName).Invoke()
                         foreach ($example in $_.Examples) {
                             $shell.Commands.Clear()
                             $shell.Streams.ClearStreams()
@@ -303,6 +316,7 @@ Describe 'The examples' -Tag 'Examples' {
                         $null = $shell.AddScript('Disconnect-Kernel -Confirm:$false -ErrorAction Ignore; Stop-KernelEmulator -Confirm:$false -ErrorAction Ignore').Invoke()
                         $shell.Dispose()
                         $runspace.Dispose()
+                        Remove-Item -Recurse -Force -LiteralPath $here.FullName -ErrorAction Ignore
                     }
                     [pscustomobject]@{ Name = $_.Name; Count = $_.Examples.Count; Failures = $failures.ToArray() }
                 })
