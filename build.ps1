@@ -7,7 +7,8 @@
       Build  - compiles everything and stages a loadable module at out/Kernel/ (with the emulator in out/Kernel/emulator/
                and the help, built from docs/en-US, in out/Kernel/en-US/).
       Test   - Build and Package, then the xunit suite, the Pester suite in a fresh pwsh, and the conformance referees
-               (the official SDK and the OpenAPI spec through Prism, tests/Conformance); ends with "N passed, N failed".
+               (the official SDK and the OpenAPI spec through Prism, tests/Conformance; they need Node.js 20+ and npm,
+               and are reported as skipped, with the reason, without them); ends with "N passed, N failed".
       Package - Build, then packs out/Kernel into out/package/Kernel.<version>.nupkg (installable with
                Install-PSResource or Install-Module from a local folder repository).
       Demo   - Build, then deploys examples/page-title to a local emulator and follows it to running.
@@ -200,6 +201,10 @@ switch ($Task) {
         New-Item -ItemType Directory -Force $results | Out-Null
         $suites = @(Invoke-UnitTests; Invoke-PesterTests; Invoke-ConformanceTests)
         $suites | Format-Table -AutoSize | Out-Host
+        # What was skipped, and why (the conformance referees need Node.js, the Prism pass the spec mirror).
+        $report = Join-Path $results 'conformance-report.json'
+        $skippedChecks = if (Test-Path $report) { @(Get-Content -Raw $report | ConvertFrom-Json | Where-Object Result -EQ 'Skipped') } else { @() }
+        foreach ($group in $skippedChecks | Group-Object Message) { Write-Host "Conformance: $($group.Count) skipped: $($group.Name)" }
         $passed = ($suites | Measure-Object Passed -Sum).Sum
         $failed = ($suites | Measure-Object Failed -Sum).Sum
         $skipped = ($suites | Measure-Object Skipped -Sum).Sum
