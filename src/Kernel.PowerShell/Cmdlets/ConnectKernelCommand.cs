@@ -151,7 +151,7 @@ namespace Kernel.PowerShell.Cmdlets
                 });
                 WriteVerbose($"{session.BaseUri} accepted the key.");
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 session.Dispose();
                 var (category, advice) = ex switch

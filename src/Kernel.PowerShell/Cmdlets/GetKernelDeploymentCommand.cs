@@ -50,7 +50,7 @@ namespace Kernel.PowerShell.Cmdlets
                     WritePaged<KernelDeployment>("Listing deployments", (skip, first, emit, observer, token) =>
                         client.ListDeploymentsAsync(AppName, AppVersion, Query, skip, first, emit, observer, token));
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, AppName);
                 }
@@ -64,7 +64,7 @@ namespace Kernel.PowerShell.Cmdlets
                 {
                     WriteObject(Run("Getting deployment " + id, (observer, token) => client.GetDeploymentAsync(id, observer, token)));
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }

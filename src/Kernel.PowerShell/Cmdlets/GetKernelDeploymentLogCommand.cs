@@ -83,7 +83,7 @@ namespace Kernel.PowerShell.Cmdlets
                     }
                 });
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, Id);
             }

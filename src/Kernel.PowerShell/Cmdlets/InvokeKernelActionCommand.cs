@@ -96,7 +96,7 @@ namespace Kernel.PowerShell.Cmdlets
                     return await client.GetInvocationAsync(id, observer, token).ConfigureAwait(false);
                 });
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, target);
                 return;
@@ -115,7 +115,7 @@ namespace Kernel.PowerShell.Cmdlets
                     var result = Run("Waiting for invocation " + invocation.Id, (observer, token) => Follower.FollowInvocationAsync(client, invocation.Id, Timeout, observer, token));
                     FollowOutcomes.Write(this, result, Timeout);
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, invocation);
                 }

@@ -194,7 +194,7 @@ namespace Kernel.PowerShell.Cmdlets
                 app = Run("Deploying " + folder, (observer, token) => Task.Run(() => AppFolder.Scan(folder, token), token));
                 app.RequireEntrypoint(entrypoint);
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, folder);
                 return;
@@ -312,7 +312,7 @@ namespace Kernel.PowerShell.Cmdlets
             {
                 created = Run("Deploying " + target, create);
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, target);
                 return;
@@ -329,7 +329,7 @@ namespace Kernel.PowerShell.Cmdlets
                 var result = Run("Waiting for deployment " + created.Id, (observer, token) => Follower.FollowDeploymentAsync(session.Client, created.Id, Timeout, observer, token));
                 FollowOutcomes.Write(this, result, Timeout);
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, created);
             }

@@ -41,7 +41,7 @@ namespace Kernel.PowerShell.Cmdlets
                     // Gone already: what the caller wanted. Said, not failed, so cleanup scripts stay idempotent.
                     WriteWarning($"Deployment {id} was not found on {session.BaseUri} (already deleted?).");
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }

@@ -47,7 +47,7 @@ namespace Kernel.PowerShell.Cmdlets
                         WriteObject(stopped);
                     }
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }

@@ -45,7 +45,7 @@ namespace Kernel.PowerShell.Cmdlets
                     var result = Run("Waiting for deployment " + id, (observer, token) => Follower.FollowDeploymentAsync(client, id, Timeout, observer, token));
                     FollowOutcomes.Write(this, result, Timeout);
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }

@@ -34,7 +34,7 @@ namespace Kernel.PowerShell.Cmdlets
                     var result = Run("Waiting for invocation " + id, (observer, token) => Follower.FollowInvocationAsync(client, id, Timeout, observer, token));
                     FollowOutcomes.Write(this, result, Timeout);
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }
