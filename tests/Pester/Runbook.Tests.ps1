@@ -45,3 +45,56 @@ Step Stop-KernelEmulator { $emu | Stop-KernelEmulator -Debug -ErrorAction Stop }
         ($lines -join "`n") | Should -Match 'DEBUG: To upload: ' -Because 'under -Debug the verbose messages come on the Debug stream'
     }
 }
+
+Describe 'Start-KernelEmulator and the terminal' {
+    It 'keeps the emulator running when Ctrl+C reaches the foreground process group of the shell that started it' -Skip:(-not $IsLinux -or -not (Get-Command setsid -CommandType Application -ErrorAction Ignore)) {
+        $pidFile = Join-Path $TestDrive 'pids.txt'
+        $script = Join-Path $TestDrive 'hold-emulator.ps1'
+        Set-Content -LiteralPath $script -Value @'
+param($Module, $PidFile)
+Import-Module $Module
+$emu = Start-KernelEmulator
+Set-Content -LiteralPath $PidFile -Value "$PID $($emu.ProcessId)"
+try { while ($true) { Start-Sleep -Milliseconds 100 } }
+finally {
+    # The pipeline is stopping: nothing may be written to it any more, so straight to the console.
+    [Threading.Thread]::Sleep(2000)
+    [Console]::Out.WriteLine("ALIVE $(-not $emu.HasExited)")
+    $answer = try { [Net.Http.HttpClient]::new().GetStringAsync("$($emu.BaseUri)_emulator/settings").GetAwaiter().GetResult() } catch { "NO ANSWER: $_" }
+    [Console]::Out.WriteLine("ANSWER $answer")
+}
+'@
+        # setsid makes the new pwsh lead a process group of its own, as a terminal's foreground job does, and env
+        # gives it SIGINT's default action whatever this process inherited: the SIGINT below goes to that whole
+        # group, exactly as a terminal delivers Ctrl+C.
+        $entry = [Environment]::GetCommandLineArgs()[0]
+        $start = [Diagnostics.ProcessStartInfo]::new('env')
+        foreach ($argument in @('--default-signal=INT', 'setsid')) { $start.ArgumentList.Add($argument) }
+        if ($entry -like '*.dll') { $start.ArgumentList.Add((Get-Process -Id $PID).Path) }
+        foreach ($argument in @($entry, '-NoProfile', '-NonInteractive', '-File', $script, '-Module', $env:KERNEL_TEST_MODULE, '-PidFile', $pidFile)) {
+            $start.ArgumentList.Add($argument)
+        }
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.UseShellExecute = $false
+        $shell = [Diagnostics.Process]::Start($start)
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Test-Path $pidFile) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $shellPid, $emulatorPid = [int[]]((Get-Content -Raw $pidFile).Trim() -split ' ')
+            $group = [int](& ps -o pgid= -p $shellPid).Trim()
+            $group | Should -Be $shellPid -Because 'the shell leads its own process group'
+            $group | Should -Not -Be ([int](& ps -o pgid= -p $PID).Trim())
+
+            & /bin/kill -s INT -- "-$group"
+            $output = $shell.StandardOutput.ReadToEndAsync()
+            $shell.WaitForExit(20000) | Should -BeTrue
+
+            $output.Result | Should -Match 'ALIVE True'
+            $output.Result | Should -Match 'ANSWER \{"step_delay_ms"'
+        }
+        finally {
+            if (-not $shell.HasExited) { $shell.Kill($true) }
+        }
+    }
+}
