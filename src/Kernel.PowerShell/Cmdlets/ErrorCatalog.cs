@@ -38,6 +38,7 @@ namespace Kernel.PowerShell.Cmdlets
         public const string ApiProtocolError = "ApiProtocolError";
         public const string EmulatorNotFound = "EmulatorNotFound";
         public const string EmulatorStartFailed = "EmulatorStartFailed";
+        public const string AppWithoutDeployment = "AppWithoutDeployment";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {

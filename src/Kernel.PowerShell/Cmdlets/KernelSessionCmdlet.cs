@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -36,6 +37,22 @@ namespace Kernel.PowerShell.Cmdlets
             }
 
             RunStreaming<T>(activity, (observer, emit, token) => list(skip, first, emit, observer, token));
+        }
+
+        /// <summary>The deployments serving app versions (Get-KernelApp output); one that names none is an error, and skipped.</summary>
+        internal IEnumerable<string> DeploymentIds(IEnumerable<KernelApp> apps)
+        {
+            foreach (var app in apps)
+            {
+                if (string.IsNullOrEmpty(app.DeploymentId))
+                {
+                    WriteError(ErrorCatalog.Create(ErrorCatalog.AppWithoutDeployment, ErrorCategory.InvalidData, app, $"App '{app.AppName}' version '{app.Version}' names no deployment; find it with: Get-KernelDeployment -AppName '{app.AppName}' -AppVersion '{app.Version}'"));
+                }
+                else
+                {
+                    yield return app.DeploymentId;
+                }
+            }
         }
 
         /// <summary>
