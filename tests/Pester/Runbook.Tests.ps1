@@ -29,7 +29,7 @@ Step Get-KernelApp { Get-KernelApp -Debug -ErrorAction Stop | Out-Null }
 Step Invoke-KernelAction { $script:i = Invoke-KernelAction page-title health -Debug -ErrorAction Stop }
 Step Get-KernelInvocation { Get-KernelInvocation -Id $i.Id -Debug -ErrorAction Stop | Out-Null }
 Step Wait-KernelInvocation { $script:a = Invoke-KernelAction page-title health -Async -ErrorAction Stop; Wait-KernelInvocation -Id $a.Id -Debug -ErrorAction Stop | Out-Null }
-Step Stop-KernelInvocation { Stop-KernelInvocation -Id (Invoke-KernelAction page-title health -Async).Id -Debug -ErrorAction Stop }
+Step Stop-KernelInvocation { Stop-KernelInvocation -Id (Invoke-KernelAction page-title health -Async).Id -Debug -WarningAction SilentlyContinue }
 Step Remove-KernelDeployment { Remove-KernelDeployment -Id $d.Id -Confirm:$false -Debug -ErrorAction Stop }
 Step Disconnect-Kernel { Disconnect-Kernel -Debug -ErrorAction Stop }
 Step Stop-KernelEmulator { $emu | Stop-KernelEmulator -Debug -ErrorAction Stop }

@@ -39,6 +39,7 @@ namespace Kernel.PowerShell.Cmdlets
         public const string EmulatorNotFound = "EmulatorNotFound";
         public const string EmulatorStartFailed = "EmulatorStartFailed";
         public const string AppWithoutDeployment = "AppWithoutDeployment";
+        public const string InvocationAlreadyFinished = "InvocationAlreadyFinished";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {

@@ -125,6 +125,12 @@ namespace Kernel.PowerShell.Cmdlets
             MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && LanguagePrimitives.IsTrue(debug)
             && !MyInvocation.BoundParameters.ContainsKey("Verbose");
 
+        /// <summary>True when an error of this command stops the script: -ErrorAction Stop, or $ErrorActionPreference 'Stop'.</summary>
+        internal bool ErrorActionIsStop =>
+            (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var given) ? given : GetVariableValue("ErrorActionPreference")) is { } preference
+            && LanguagePrimitives.TryConvertTo<ActionPreference>(preference, out var action)
+            && action == ActionPreference.Stop;
+
         /// <summary>Stops the cmdlet unless a time span parameter is positive.</summary>
         internal void RequirePositive(TimeSpan value, string parameter)
         {
