@@ -40,6 +40,7 @@ namespace Kernel.PowerShell.Cmdlets
         public const string EmulatorStartFailed = "EmulatorStartFailed";
         public const string AppWithoutDeployment = "AppWithoutDeployment";
         public const string InvocationAlreadyFinished = "InvocationAlreadyFinished";
+        public const string AsyncOnly = "AsyncOnly";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {
@@ -63,6 +64,10 @@ namespace Kernel.PowerShell.Cmdlets
                     return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
             }
         }
+
+        /// <summary>True when trying again cannot help: the API refused the request itself (4xx other than 408 and 429).</summary>
+        public static bool IsPermanent(Exception exception) =>
+            exception is KernelApiException api && (int)api.StatusCode >= 400 && (int)api.StatusCode < 500 && (int)api.StatusCode != 408 && (int)api.StatusCode != 429;
 
         public static ErrorRecord Create(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>
             new ErrorRecord(new InvalidOperationException(message, inner), errorId, category, target);

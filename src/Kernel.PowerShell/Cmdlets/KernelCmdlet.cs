@@ -156,12 +156,28 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>The ErrorRecord for an exception from the core.</summary>
+        internal virtual ErrorRecord Failure(Exception exception, object? target) => ErrorCatalog.FromException(exception, target);
+
         /// <summary>Writes a non-terminating error for an exception from the core.</summary>
-        internal virtual void WriteFailure(Exception exception, object? target) =>
-            WriteError(ErrorCatalog.FromException(exception, target));
+        internal void WriteFailure(Exception exception, object? target) => WriteError(Failure(exception, target));
 
         /// <summary>Stops the cmdlet with a terminating error for an exception from the core.</summary>
-        internal void ThrowFailure(Exception exception, object? target) =>
-            ThrowTerminatingError(ErrorCatalog.FromException(exception, target));
+        internal void ThrowFailure(Exception exception, object? target) => ThrowTerminatingError(Failure(exception, target));
+
+        /// <summary>
+        /// An error while following, or after creating, something that goes on on Kernel without us: the message
+        /// names it, and unless the error says it is gone or refused for good, the command that takes up where this
+        /// one stopped (also the RecommendedAction).
+        /// </summary>
+        internal void WriteResumable(Exception exception, object? target, string what, string resume)
+        {
+            var record = Failure(exception, target);
+            var message = $"{what}: {(record.ErrorDetails?.Message ?? exception.Message).TrimEnd('.')}.";
+            record.ErrorDetails = ErrorCatalog.IsPermanent(exception)
+                ? new ErrorDetails(message) { RecommendedAction = record.ErrorDetails?.RecommendedAction }
+                : new ErrorDetails($"{message} Take it up again with: {resume}") { RecommendedAction = resume };
+            WriteError(record);
+        }
     }
 }

@@ -39,6 +39,30 @@ namespace Kernel.PowerShell.Cmdlets
             RunStreaming<T>(activity, (observer, emit, token) => list(skip, first, emit, observer, token));
         }
 
+        /// <summary>
+        /// Where requests would go, for -WhatIf and -Confirm: the session's endpoint, or without one the endpoint a
+        /// session from the environment would use. Never fails and never makes a session, so -WhatIf works with no
+        /// credentials at all.
+        /// </summary>
+        internal string DescribeEndpoint()
+        {
+            var session = Session ?? SessionStore.Default;
+            if (session != null)
+            {
+                return session.BaseUri.ToString();
+            }
+
+            try
+            {
+                var baseUri = SessionStore.ResolveBaseUri(null);
+                return SessionStore.HasApiKeyInEnvironment ? baseUri.ToString() : $"{baseUri} (not connected: Connect-Kernel or {SessionStore.ApiKeyVariable} needed to run it)";
+            }
+            catch (ArgumentException ex)
+            {
+                return $"no endpoint ({ex.Message})";
+            }
+        }
+
         /// <summary>The deployments serving app versions (Get-KernelApp output); one that names none is an error, and skipped.</summary>
         internal IEnumerable<string> DeploymentIds(IEnumerable<KernelApp> apps)
         {

@@ -36,18 +36,7 @@ namespace Kernel.PowerShell.Cmdlets
 
                 try
                 {
-                    var (invocation, stopped) = Run("Stopping invocation " + id, async (observer, token) =>
-                    {
-                        var current = await session.Client.GetInvocationAsync(id, observer, token).ConfigureAwait(false);
-                        if (current.IsFinished)
-                        {
-                            return (current, false);
-                        }
-
-                        var cancelled = await session.Client.UpdateInvocationAsync(id, InvocationStatus.Failed, KernelApiClient.CancelOutput, observer, token).ConfigureAwait(false);
-                        await session.Client.DeleteInvocationBrowsersAsync(id, observer, token).ConfigureAwait(false);
-                        return (cancelled, true);
-                    });
+                    var (invocation, stopped) = Run("Stopping invocation " + id, (observer, token) => session.Client.CancelInvocationAsync(id, observer, token));
                     if (!stopped)
                     {
                         LeaveFinished(invocation);

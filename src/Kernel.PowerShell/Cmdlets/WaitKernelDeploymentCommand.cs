@@ -25,23 +25,12 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public KernelApp[] App { get; set; } = null!;
 
-        /// <summary>How long to wait for each deployment (a TimeSpan, or seconds). Default 30 minutes.</summary>
+        /// <summary>How long to wait for each deployment (a TimeSpan, seconds, or text such as 90s, 5m or 1h30m). Default 30 minutes.</summary>
         [Parameter]
         [TimeSpanArgument]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
-        private volatile string? _following;
-
         protected override void BeginProcessing() => RequirePositive(Timeout, nameof(Timeout));
-
-        protected override void StopProcessing()
-        {
-            base.StopProcessing();
-            if (_following is { } id)
-            {
-                TellHost($"Stopped waiting; deployment {id} is unchanged on Kernel. Follow it again with: Wait-KernelDeployment -Id {id}");
-            }
-        }
 
         protected override void ProcessRecord()
         {
@@ -50,17 +39,17 @@ namespace Kernel.PowerShell.Cmdlets
             {
                 try
                 {
-                    _following = id;
                     var result = Run("Waiting for deployment " + id, (observer, token) => Follower.FollowDeploymentAsync(client, id, Timeout, observer, token));
                     FollowOutcomes.Write(this, result, Timeout);
                 }
+                catch (PipelineStoppedException) when (IsStopping)
+                {
+                    TellHost($"Stopped waiting; deployment {id} is unchanged on Kernel. Follow it again with: Wait-KernelDeployment -Id {id}");
+                    throw;
+                }
                 catch (Exception ex) when (IsFailure(ex))
                 {
-                    WriteFailure(ex, id);
-                }
-                finally
-                {
-                    _following = null;
+                    WriteResumable(ex, id, $"Following deployment {id} failed", $"Wait-KernelDeployment -Id {id}");
                 }
             }
         }
