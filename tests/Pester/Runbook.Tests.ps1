@@ -98,3 +98,20 @@ finally {
         }
     }
 }
+
+Describe '-WhatIf in a CI lint step without credentials' {
+    It 'checks New-KernelDeployment and Invoke-KernelAction locally and says what they would send, with no session and no key' {
+        $command = "`$env:KERNEL_API_KEY = `$null; `$env:KERNEL_BASE_URL = `$null; Import-Module '$env:KERNEL_TEST_MODULE'; " +
+            "New-KernelDeployment -Path '$example' -EntrypointRelPath main.py -EnvVars @{ MODE = 'x' } -WhatIf; " +
+            "Invoke-KernelAction page-title health -Payload @{ a = 1 } -WhatIf; " +
+            "New-KernelDeployment -Path '$example' -EntrypointRelPath nope.py -WhatIf -ErrorAction Continue; 'END'"
+        $lines = @(Invoke-FreshPwsh -Command $command | ForEach-Object { "$_" })
+        $text = $lines -join "`n"
+
+        $text | Should -Match 'What if: .*Deploy to https://api\.onkernel\.com/ \(not connected: .*\) \(POST /deployments: file, entrypoint_rel_path, version, force, region, env_vars\[MODE\]\)'
+        $text | Should -Match 'What if: .*page-title/health version latest on https://api\.onkernel\.com/ .*POST /invocations: app_name, action_name, version, payload \(7 characters of JSON\), async false'
+        $text | Should -Match 'nope\.py'
+        $text | Should -Not -Match 'Not connected to Kernel'
+        $lines[-1] | Should -Be 'END'
+    }
+}

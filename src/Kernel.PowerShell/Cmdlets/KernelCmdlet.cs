@@ -131,6 +131,14 @@ namespace Kernel.PowerShell.Cmdlets
             && LanguagePrimitives.TryConvertTo<ActionPreference>(preference, out var action)
             && action == ActionPreference.Stop;
 
+        /// <summary>-WhatIf on this command, or inherited from a caller ($WhatIfPreference): ShouldProcess must decide.</summary>
+        internal bool WhatIfInEffect =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) ? LanguagePrimitives.IsTrue(given) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        /// <summary>-Confirm given on this command: the user wants to be asked, -Force or not.</summary>
+        internal bool ConfirmAsked =>
+            MyInvocation.BoundParameters.TryGetValue("Confirm", out var given) && LanguagePrimitives.IsTrue(given);
+
         /// <summary>Stops the cmdlet unless a time span parameter is positive.</summary>
         internal void RequirePositive(TimeSpan value, string parameter)
         {

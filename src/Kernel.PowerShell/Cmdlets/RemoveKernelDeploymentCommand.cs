@@ -25,12 +25,16 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public KernelApp[] App { get; set; } = null!;
 
+        /// <summary>Remove without asking, like the CLI's -y. -WhatIf (also a caller's) still removes nothing, and -Confirm still asks.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             var session = ResolveSession();
             foreach (var id in ParameterSetName == AppSet ? DeploymentIds(App) : Id)
             {
-                if (!ShouldProcess($"deployment {id} on {session.BaseUri}", "Stop and delete"))
+                if (!(Force && !WhatIfInEffect && !ConfirmAsked) && !ShouldProcess($"deployment {id} on {session.BaseUri}", "Stop and delete"))
                 {
                     continue;
                 }

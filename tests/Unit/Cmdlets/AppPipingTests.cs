@@ -54,4 +54,15 @@ public sealed class AppPipingTests : IClassFixture<EmulatorFixture>, IDisposable
         Assert.Equal("stopped", after.Status);
         Assert.Empty(_shell.Run("Get-KernelApp -Name page-title").ThrowOnError().Output);
     }
+
+    [Fact]
+    public void Remove_KernelDeployment_Force_removes_without_asking()
+    {
+        var other = _shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Version 2.0 -Wait", ("path", RepositoryPaths.Example("page-title")))
+            .ThrowOnError().Single<KernelDeployment>();
+
+        _shell.Run("param($id) Remove-KernelDeployment -Id $id -Force", ("id", other.Id)).ThrowOnError();
+
+        Assert.Equal("stopped", _shell.Run("param($id) Get-KernelDeployment -Id $id", ("id", other.Id)).ThrowOnError().Single<KernelDeployment>().Status);
+    }
 }

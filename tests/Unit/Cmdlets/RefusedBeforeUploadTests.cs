@@ -53,6 +53,7 @@ public sealed class RefusedBeforeUploadTests : IDisposable
 
     [Theory]
     [InlineData("Remove-KernelDeployment -Id d1 -Confirm:$false")]
+    [InlineData("Remove-KernelDeployment -Id d1 -Force")]
     [InlineData("Invoke-KernelAction -AppName shop -ActionName buy")]
     [InlineData("Stop-KernelInvocation -Id i1")]
     [InlineData("New-KernelDeployment -GitHubUrl https://github.com/acme/app -Ref main -Entrypoint index.ts -Force")]
