@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using Kernel.PowerShell.Api;
 
@@ -124,7 +126,13 @@ namespace Kernel.PowerShell.Cmdlets
                 }
                 else
                 {
-                    WriteFailure(ex, AppName + "/" + ActionName);
+                    var record = Failure(ex, AppName + "/" + ActionName);
+                    if (ex is KernelApiException api && api.StatusCode == System.Net.HttpStatusCode.NotFound && WhatExists(client) is { } advice)
+                    {
+                        record.ErrorDetails = new ErrorDetails($"{api.Message.TrimEnd('.')}. {advice}") { RecommendedAction = advice };
+                    }
+
+                    WriteError(record);
                 }
 
                 return;
@@ -144,6 +152,43 @@ namespace Kernel.PowerShell.Cmdlets
             }
 
             WriteObject(invocation);
+        }
+
+        /// <summary>
+        /// After a 404: what does exist, from one lookup of the app's running versions (the first page, bounded by
+        /// the session's request timeout), as the fix to type. Null when the lookup fails or finds nothing to say.
+        /// </summary>
+        private string? WhatExists(KernelApiClient client)
+        {
+            List<KernelApp> versions;
+            try
+            {
+                versions = Run("Looking up app " + AppName, async (observer, token) =>
+                {
+                    var found = new List<KernelApp>();
+                    await client.ListAppsAsync(AppName, null, null, 0, KernelApiClient.MaxPageSize, app => { found.Add(app); return true; }, observer, token).ConfigureAwait(false);
+                    return found;
+                });
+            }
+            catch (Exception ex) when (IsFailure(ex))
+            {
+                return null;
+            }
+
+            if (versions.Count == 0)
+            {
+                return $"No version of app '{AppName}' is running; Get-KernelApp lists the apps that are.";
+            }
+
+            var version = versions.FirstOrDefault(v => v.Version == Version);
+            if (version == null)
+            {
+                return $"App '{AppName}' has no version '{Version}' running; it runs {string.Join(", ", versions.Select(v => "'" + v.Version + "'"))}: add -Version {KernelCompleter.Quote(versions[0].Version)}.";
+            }
+
+            return version.Actions.Any(a => a.Name == ActionName)
+                ? null
+                : $"App '{AppName}' version '{Version}' has no action '{ActionName}'; its actions: {string.Join(", ", version.Actions.Select(a => a.Name))}.";
         }
 
         /// <summary>What POST /invocations would carry, for -WhatIf and -Confirm: every field but the payload's content.</summary>

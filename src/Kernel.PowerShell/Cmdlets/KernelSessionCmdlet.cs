@@ -17,6 +17,8 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public KernelSession? Session { get; set; }
 
+        private KernelSession? _resolved;
+
         /// <summary>
         /// Lists with -First/-Skip (SupportsPaging): streams every item of the API's pages to the pipeline,
         /// starting at -Skip and stopping after -First.
@@ -85,10 +87,23 @@ namespace Kernel.PowerShell.Cmdlets
         /// </summary>
         internal KernelApiClient ResolveClient() => ResolveSession().Client;
 
+        /// <summary>An API error with the PowerShell fix: a rejected key says where the key came from.</summary>
+        internal override ErrorRecord Failure(Exception exception, object? target)
+        {
+            var record = base.Failure(exception, target);
+            if (exception is KernelApiException api && (int)api.StatusCode == 401 && _resolved is { } session)
+            {
+                var fix = $"Check the key, or connect with the right one: Connect-Kernel -ApiKey (Read-Host -AsSecureString 'Kernel API key'){(session.ProjectId == null ? string.Empty : " -ProjectId " + session.ProjectId)}";
+                record.ErrorDetails = new ErrorDetails($"{api.Message.TrimEnd('.')}. The API key came from the {session.ApiKeySource} ({session}). {fix}") { RecommendedAction = fix };
+            }
+
+            return record;
+        }
+
         /// <summary>The session to use (see <see cref="ResolveClient"/>).</summary>
         internal KernelSession ResolveSession()
         {
-            var session = Session ?? SessionStore.Default ?? ConnectFromEnvironment();
+            var session = _resolved = Session ?? SessionStore.Default ?? ConnectFromEnvironment();
             if (session == null)
             {
                 ThrowTerminatingError(ErrorCatalog.Create(

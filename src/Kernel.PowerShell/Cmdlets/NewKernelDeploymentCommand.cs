@@ -331,7 +331,14 @@ namespace Kernel.PowerShell.Cmdlets
             }
             catch (Exception ex) when (IsFailure(ex))
             {
-                WriteFailure(ex, target);
+                var record = Failure(ex, target);
+                if (ex is KernelApiException api && api.StatusCode == System.Net.HttpStatusCode.Conflict && !Force)
+                {
+                    var fix = $"Run the command again with -Force to replace version '{Version}'";
+                    record.ErrorDetails = new ErrorDetails($"{api.Message.TrimEnd('.')}. {fix}, or deploy under another -Version.") { RecommendedAction = fix + "." };
+                }
+
+                WriteError(record);
                 return;
             }
 
