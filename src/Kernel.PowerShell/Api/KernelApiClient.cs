@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -271,7 +272,7 @@ namespace Kernel.PowerShell.Api
             {
                 var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
                 var error = WireFormat.Current.TryParseError(body);
-                var detail = error?.Message ?? SingleLine(body, response.ReasonPhrase ?? string.Empty);
+                var detail = error?.Explained() ?? SingleLine(body, response.ReasonPhrase ?? string.Empty);
                 throw new KernelApiException(
                     response.StatusCode,
                     request.Method.Method,
@@ -280,7 +281,11 @@ namespace Kernel.PowerShell.Api
                     detail,
                     RequestId(response),
                     RetryPolicy.ReadRetryAfter(response, DateTimeOffset.UtcNow),
-                    RetryPolicy.ReadShouldRetry(response.Headers));
+                    RetryPolicy.ReadShouldRetry(response.Headers))
+                {
+                    Details = error?.Details.Select(d => d.ToString()).ToArray() ?? Array.Empty<string>(),
+                    InnerError = error?.InnerError?.ToString(),
+                };
             }
         }
 

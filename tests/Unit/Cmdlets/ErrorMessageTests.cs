@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Kernel.PowerShell.Tests.Support;
 
 namespace Kernel.PowerShell.Tests.Cmdlets;
@@ -16,7 +17,19 @@ public sealed class ErrorMessageTests : IClassFixture<EmulatorFixture>, IDisposa
             ("uri", emulator.BaseUri), ("key", emulator.ApiKey)).ThrowOnError();
     }
 
-    public void Dispose() => _shell.Dispose();
+    public void Dispose()
+    {
+        using var admin = new HttpClient { BaseAddress = new Uri(_emulator.BaseUri, "_emulator/") };
+        admin.DeleteAsync("faults").GetAwaiter().GetResult().Dispose();
+        _shell.Dispose();
+    }
+
+    private async Task FaultAsync(object fault)
+    {
+        using var admin = new HttpClient { BaseAddress = new Uri(_emulator.BaseUri, "_emulator/") };
+        using var response = await admin.PostAsJsonAsync("faults", fault);
+        response.EnsureSuccessStatusCode();
+    }
 
     private void DeployVersion(string version) =>
         _shell.Run("param($path, $version) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Version $version -Wait", ("path", RepositoryPaths.Example("page-title")), ("version", version)).ThrowOnError();
@@ -74,5 +87,39 @@ public sealed class ErrorMessageTests : IClassFixture<EmulatorFixture>, IDisposa
         var error = Assert.Single(_shell.Run("Invoke-KernelAction page-title nope -Version 3.0").Errors);
 
         Assert.Contains("has no action 'nope'; its actions: get-page-title, health.", error.ErrorDetails.Message);
+    }
+
+    [Fact]
+    public async Task An_error_body_keeps_its_details_and_inner_error()
+    {
+        await FaultAsync(new
+        {
+            method = "GET", path = "/deployments/*", kind = "status", status = 400, code = "bad_request", message = "bad id",
+            details = new[] { new { code = "invalid_input", message = "id is malformed" } },
+            inner_error = new { code = "lookup", message = "no such shard" },
+        });
+
+        var error = Assert.Single(_shell.Run("Get-KernelDeployment -Id x1").Errors);
+
+        var api = Assert.IsType<KernelApiException>(error.Exception);
+        Assert.Equal("Kernel API error 400 (BadRequest): bad_request: bad id (details: invalid_input: id is malformed; inner error: lookup: no such shard)", api.Message);
+        Assert.Equal(["invalid_input: id is malformed"], api.Details);
+        Assert.Equal("lookup: no such shard", api.InnerError);
+    }
+
+    [Fact]
+    public async Task An_error_event_on_the_stream_is_shown_with_its_details()
+    {
+        await FaultAsync(new
+        {
+            path = "/deployments/*/events", kind = "error_event", after_events = 1, code = "build_error", message = "builder crashed",
+            details = new[] { new { code = "oom", message = "out of memory at step 3" } },
+            times = 1,
+        });
+
+        var error = Assert.Single(_shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Wait", ("path", RepositoryPaths.Example("page-title"))).Errors);
+
+        Assert.StartsWith("DeploymentStreamError,", error.FullyQualifiedErrorId);
+        Assert.Contains("build_error: builder crashed (details: oom: out of memory at step 3)", error.Exception.Message);
     }
 }
