@@ -31,6 +31,7 @@ namespace Kernel.PowerShell.Api
         private long _serverClockOffsetTicks;
         private readonly SecureString _apiKey;
         private readonly string? _projectId;
+        private bool _toldTls;
 
         public KernelApiClient(Uri baseUri, SecureString apiKey, string? projectId, HttpMessageHandler? handler = null)
         {
@@ -191,6 +192,10 @@ namespace Kernel.PowerShell.Api
             {
                 using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watchdog.Token, observer).ConfigureAwait(false);
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+
+                // .NET Framework's response streams ignore ReadAsync's token: disposing the response is what ends a
+                // read on Ctrl+C or when the idle watchdog fires (as ReadBodyAsync does for plain answers).
+                using var abort = watchdog.Token.Register(response.Dispose);
                 var reader = new ServerSentEventReader(stream) { DataReceived = watchdog.Kick };
                 while (true)
                 {
@@ -240,6 +245,7 @@ namespace Kernel.PowerShell.Api
 
         private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken, IOperationObserver observer)
         {
+            DesktopTls.EnsureTls12(observer, ref _toldTls);
             observer.Debug(HttpLogFormatter.FormatRequest(request));
             var clock = Stopwatch.StartNew();
             HttpResponseMessage response;
