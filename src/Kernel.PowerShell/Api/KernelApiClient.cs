@@ -26,6 +26,7 @@ namespace Kernel.PowerShell.Api
     {
         internal const int MaxPageSize = 100;
         internal static readonly string UserAgent = BuildUserAgent();
+        private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(() => new HttpClientHandler(), LazyThreadSafetyMode.ExecutionAndPublication);
 
         private readonly HttpClient _http;
         private long _serverClockOffsetTicks;
@@ -38,7 +39,9 @@ namespace Kernel.PowerShell.Api
             BaseUri = baseUri;
             _apiKey = apiKey;
             _projectId = projectId;
-            _http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: true)
+            // Every session shares the process's one connection pool: a session replaced by Connect-Kernel holds no
+            // sockets of its own, so replacing sessions leaks nothing, and one still held elsewhere keeps working.
+            _http = new HttpClient(handler ?? SharedHandler.Value, disposeHandler: handler != null)
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             };

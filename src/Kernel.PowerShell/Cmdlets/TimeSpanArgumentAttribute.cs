@@ -23,12 +23,9 @@ namespace Kernel.PowerShell.Cmdlets
             var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
             switch (value)
             {
-                case int seconds:
-                    return TimeSpan.FromSeconds(seconds);
-                case long seconds:
-                    return TimeSpan.FromSeconds(seconds);
-                case double seconds:
-                    return TimeSpan.FromSeconds(seconds);
+                case IConvertible number when IsNumber(number):
+                    // Any number is seconds: PowerShell reads 90s, typed bare, as the short 90 (its suffix s).
+                    return TimeSpan.FromSeconds(number.ToDouble(CultureInfo.InvariantCulture));
                 case string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds):
                     return TimeSpan.FromSeconds(seconds);
                 case string text when TryParseDuration(text, out var duration):
@@ -39,6 +36,27 @@ namespace Kernel.PowerShell.Cmdlets
                     throw new ArgumentTransformationMetadataException($"'{text}' is not a duration: give {Forms}.");
                 default:
                     return inputData;
+            }
+        }
+
+        private static bool IsNumber(IConvertible value)
+        {
+            switch (value.GetTypeCode())
+            {
+                case TypeCode.SByte:
+                case TypeCode.Byte:
+                case TypeCode.Int16:
+                case TypeCode.UInt16:
+                case TypeCode.Int32:
+                case TypeCode.UInt32:
+                case TypeCode.Int64:
+                case TypeCode.UInt64:
+                case TypeCode.Single:
+                case TypeCode.Double:
+                case TypeCode.Decimal:
+                    return true;
+                default:
+                    return false;
             }
         }
 

@@ -11,6 +11,10 @@ public sealed class DurationTests : IDisposable
 
     [Theory]
     [InlineData("'1m'", 60)]
+    [InlineData("1m", 60)]
+    [InlineData("90s", 90)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("250ms", 0.25)]
     [InlineData("'90s'", 90)]
     [InlineData("'1h30m'", 5400)]
     [InlineData("'1.5h'", 5400)]
