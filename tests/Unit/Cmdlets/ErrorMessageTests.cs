@@ -122,4 +122,18 @@ public sealed class ErrorMessageTests : IClassFixture<EmulatorFixture>, IDisposa
         Assert.StartsWith("DeploymentStreamError,", error.FullyQualifiedErrorId);
         Assert.Contains("build_error: builder crashed (details: oom: out of memory at step 3)", error.Exception.Message);
     }
+
+    [Fact]
+    public async Task A_sync_invocation_waits_for_its_answer_as_long_as_Timeout_says()
+    {
+        DeployVersion("latest");
+        await FaultAsync(new { method = "POST", path = "/invocations", kind = "delay_answer", delay_ms = 5000, times = 1 });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = Assert.Single(_shell.Run("Invoke-KernelAction page-title health -Timeout 1s").Errors);
+
+        Assert.StartsWith("ApiTimeout,", error.FullyQualifiedErrorId);
+        Assert.Contains("within 1 s", error.Exception.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
+    }
 }

@@ -125,4 +125,19 @@ public sealed class RefusedBeforeUploadTests : IDisposable
 
         Assert.StartsWith("InvalidEnvVarName,", error.FullyQualifiedErrorId);
     }
+
+    [Fact]
+    public void LiteralArchivePath_takes_a_name_with_wildcard_characters_as_it_is()
+    {
+        using var folder = new TempFolder();
+        var zip = Path.Combine(folder.Path, "app[1].zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(RepositoryPaths.Example("page-title"), zip);
+
+        var literal = _shell.Run("param($zip) New-KernelDeployment -LiteralArchivePath $zip -EntrypointRelPath main.py -WhatIf", ("zip", zip));
+        var wildcard = _shell.Run("param($zip) New-KernelDeployment -ArchivePath $zip -EntrypointRelPath main.py -WhatIf", ("zip", zip));
+
+        Assert.Empty(literal.Errors);
+        Assert.Single(wildcard.Errors);
+        Assert.Equal(0, _server.Count);
+    }
 }
