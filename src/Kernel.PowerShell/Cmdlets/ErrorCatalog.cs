@@ -39,13 +39,22 @@ namespace Kernel.PowerShell.Cmdlets
         public const string EmulatorNotFound = "EmulatorNotFound";
         public const string EmulatorStartFailed = "EmulatorStartFailed";
         public const string NoEmulator = "NoEmulator";
+        public const string AppWithoutDeployment = "AppWithoutDeployment";
+        public const string InvocationAlreadyFinished = "InvocationAlreadyFinished";
+        public const string AsyncOnly = "AsyncOnly";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {
             switch (exception)
             {
                 case KernelApiException api:
-                    return new ErrorRecord(api, ApiErrorId(api.StatusCode), ApiCategory(api.StatusCode), target);
+                    var record = new ErrorRecord(api, ApiErrorId(api.StatusCode), ApiCategory(api.StatusCode), target);
+                    if ((int)api.StatusCode == 404 && Subject(api.Path) is { } subject)
+                    {
+                        record.ErrorDetails = new ErrorDetails($"{subject} was not found: {api.Message}");
+                    }
+
+                    return record;
                 case DeploymentNotCreatedException notCreated:
                     return new ErrorRecord(notCreated, notCreated.Certain ? DeploymentNotCreated : DeploymentUnconfirmed, ErrorCategory.ConnectionError, target);
                 case KernelConnectionException connection:
@@ -61,6 +70,28 @@ namespace Kernel.PowerShell.Cmdlets
                 default:
                     return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
             }
+        }
+
+        /// <summary>True when trying again cannot help: the API refused the request itself (4xx other than 408 and 429).</summary>
+        public static bool IsPermanent(Exception exception) =>
+            exception is KernelApiException api && (int)api.StatusCode >= 400 && (int)api.StatusCode < 500 && (int)api.StatusCode != 408 && (int)api.StatusCode != 429;
+
+        /// <summary>What a request path names, for messages: "/deployments/abc/events" is deployment 'abc'.</summary>
+        private static string? Subject(string path)
+        {
+            var segments = path.Trim('/').Split('/');
+            if (segments.Length < 2)
+            {
+                return null;
+            }
+
+            var id = Uri.UnescapeDataString(segments[1]);
+            return segments[0] switch
+            {
+                "deployments" => $"Deployment '{id}'",
+                "invocations" => $"Invocation '{id}'",
+                _ => null,
+            };
         }
 
         public static ErrorRecord Create(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>

@@ -23,14 +23,14 @@ namespace Kernel.PowerShell.Cmdlets
                         ErrorCatalog.DeploymentFailed,
                         ErrorCategory.InvalidResult,
                         deployment,
-                        $"Deployment {deployment.Id} {deployment.Status}: {reason}"), result.RecentLog));
+                        $"Deployment {deployment.Id} {deployment.Status}: {reason}"), result.RecentLog, $"Read its whole log: Get-KernelDeploymentLog -Id {deployment.Id}"));
                     break;
                 case FollowOutcome.StreamError:
                     cmdlet.WriteError(WithRecentLog(ErrorCatalog.Create(
                         ErrorCatalog.DeploymentStreamError,
                         ErrorCategory.InvalidResult,
                         (object?)result.Last ?? id,
-                        $"Deployment {id} reported an error: {result.Error}"), result.RecentLog));
+                        $"Deployment {id} reported an error: {result.Error}"), result.RecentLog, $"See where it stands: Get-KernelDeployment -Id {id}; follow it again: Wait-KernelDeployment -Id {id}"));
                     break;
                 default:
                     cmdlet.WriteError(ErrorCatalog.Create(
@@ -58,7 +58,7 @@ namespace Kernel.PowerShell.Cmdlets
                         ErrorCatalog.InvocationStreamError,
                         ErrorCategory.InvalidResult,
                         (object?)result.Last ?? id,
-                        $"Invocation {id} reported an error: {result.Error}"), result.RecentLog));
+                        $"Invocation {id} reported an error: {result.Error}"), result.RecentLog, $"See where it stands: Get-KernelInvocation -Id {id}"));
                     break;
                 default:
                     cmdlet.WriteError(ErrorCatalog.Create(
@@ -79,20 +79,22 @@ namespace Kernel.PowerShell.Cmdlets
                 ErrorCategory.InvalidResult,
                 invocation,
                 $"Invocation {invocation.Id} of {invocation.AppName}/{invocation.ActionName} failed: {detail}");
-            cmdlet.WriteError(result == null ? record : WithRecentLog(record, result.RecentLog));
+            cmdlet.WriteError(WithRecentLog(record, result?.RecentLog ?? Array.Empty<KernelLogEntry>(), $"See it whole: Get-KernelInvocation -Id {invocation.Id} | Format-List *"));
         }
 
-        /// <summary>Puts the last log lines in the error's RecommendedAction, where $Error shows them.</summary>
-        private static ErrorRecord WithRecentLog(ErrorRecord record, System.Collections.Generic.IReadOnlyList<KernelLogEntry> recentLog)
+        /// <summary>
+        /// The last log lines go under the message, indented as a block; RecommendedAction says what to run next.
+        /// The exception's own message stays one line, for scripts that match on it.
+        /// </summary>
+        private static ErrorRecord WithRecentLog(ErrorRecord record, System.Collections.Generic.IReadOnlyList<KernelLogEntry> recentLog, string next)
         {
+            var message = record.Exception.Message;
             if (recentLog.Count > 0)
             {
-                record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-                {
-                    RecommendedAction = "Last log lines:" + Environment.NewLine + string.Join(Environment.NewLine, recentLog.Select(l => l.Message)),
-                };
+                message += Environment.NewLine + "Last log lines:" + string.Concat(recentLog.Select(l => Environment.NewLine + "    " + l.Message));
             }
 
+            record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = next };
             return record;
         }
     }

@@ -34,7 +34,7 @@ namespace Kernel.PowerShell.Cmdlets
                 WritePaged<KernelApp>("Listing apps", (skip, first, emit, observer, token) =>
                     client.ListAppsAsync(Name, Version, Query, skip, first, emit, observer, token));
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, Name);
             }

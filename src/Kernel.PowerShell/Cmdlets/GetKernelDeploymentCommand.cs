@@ -11,6 +11,7 @@ namespace Kernel.PowerShell.Cmdlets
     {
         private const string IdSet = "Id";
         private const string ListSet = "List";
+        private const string AppSet = "App";
 
         /// <summary>The deployment id; binds from the Id of piped deployments.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
@@ -18,6 +19,11 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(DeploymentIdCompleter))]
         public string[] Id { get; set; } = null!;
+
+        /// <summary>App versions (Get-KernelApp output): their deployments. Piped app versions bind here, not to -Id.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = AppSet, ValueFromPipeline = true, HelpMessage = "Pipe app versions from Get-KernelApp here; give deployment ids with -Id.")]
+        [ValidateNotNull]
+        public KernelApp[] App { get; set; } = null!;
 
         /// <summary>Only deployments of this app.</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -50,7 +56,7 @@ namespace Kernel.PowerShell.Cmdlets
                     WritePaged<KernelDeployment>("Listing deployments", (skip, first, emit, observer, token) =>
                         client.ListDeploymentsAsync(AppName, AppVersion, Query, skip, first, emit, observer, token));
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, AppName);
                 }
@@ -58,13 +64,13 @@ namespace Kernel.PowerShell.Cmdlets
                 return;
             }
 
-            foreach (var id in Id)
+            foreach (var id in ParameterSetName == AppSet ? DeploymentIds(App) : Id)
             {
                 try
                 {
                     WriteObject(Run("Getting deployment " + id, (observer, token) => client.GetDeploymentAsync(id, observer, token)));
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }

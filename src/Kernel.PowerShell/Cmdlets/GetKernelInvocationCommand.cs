@@ -77,7 +77,7 @@ namespace Kernel.PowerShell.Cmdlets
                     WritePaged<KernelInvocation>("Listing invocations", (skip, first, emit, observer, token) =>
                         client.ListInvocationsAsync(filter, skip, first, emit, observer, token));
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, AppName);
                 }
@@ -91,7 +91,7 @@ namespace Kernel.PowerShell.Cmdlets
                 {
                     WriteObject(Run("Getting invocation " + id, (observer, token) => client.GetInvocationAsync(id, observer, token)));
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
@@ -28,6 +29,9 @@ namespace Kernel.PowerShell
 
         /// <summary>Do the work, then hold the answer back (a slow or lost answer).</summary>
         DelayAnswer,
+
+        /// <summary>On an event stream: after a number of events, send an error event, then end the stream.</summary>
+        ErrorEvent,
     }
 
     /// <summary>A fault the emulator applies to the requests that match it.</summary>
@@ -44,6 +48,8 @@ namespace Kernel.PowerShell
             StatusCode = given.Optional<int?>(nameof(StatusCode), null);
             Code = given.Optional<string?>(nameof(Code), null);
             Message = given.Optional<string?>(nameof(Message), null);
+            Details = given.List<string>(nameof(Details));
+            InnerError = given.Optional<string?>(nameof(InnerError), null);
             RetryAfter = given.Optional<TimeSpan?>(nameof(RetryAfter), null);
             Delay = given.Optional<TimeSpan?>(nameof(Delay), null);
             AfterEvents = given.Optional<int?>(nameof(AfterEvents), null);
@@ -64,11 +70,17 @@ namespace Kernel.PowerShell
         /// <summary>The status a Status fault answers with.</summary>
         public int? StatusCode { get; }
 
-        /// <summary>The error body's code, for a Status fault.</summary>
+        /// <summary>The error's code, for a Status or ErrorEvent fault.</summary>
         public string? Code { get; }
 
-        /// <summary>The error body's message, for a Status fault.</summary>
+        /// <summary>The error's message, for a Status or ErrorEvent fault.</summary>
         public string? Message { get; }
+
+        /// <summary>The error's details[], each as "code: message", for a Status or ErrorEvent fault.</summary>
+        public IReadOnlyList<string> Details { get; }
+
+        /// <summary>The error's inner_error as "code: message", for a Status or ErrorEvent fault.</summary>
+        public string? InnerError { get; }
 
         /// <summary>The Retry-After a Status fault sends.</summary>
         public TimeSpan? RetryAfter { get; }
@@ -98,6 +110,8 @@ namespace Kernel.PowerShell
                 [nameof(Code)] = Text(rule["code"]),
                 [nameof(Message)] = Text(rule["message"]),
                 [nameof(Times)] = Number(rule["times"]) ?? 1,
+                [nameof(Details)] = (rule["details"] as object?[])?.Select(d => ErrorText(d as IDictionary)).ToArray(),
+                [nameof(InnerError)] = ErrorText(rule["inner_error"] as IDictionary),
             };
             if (kind == "status")
             {
@@ -114,7 +128,7 @@ namespace Kernel.PowerShell
                 properties[nameof(Delay)] = TimeSpan.FromMilliseconds(delay);
             }
 
-            if (kind == "cut_stream" || kind == "malformed_json")
+            if (kind == "cut_stream" || kind == "malformed_json" || kind == "error_event")
             {
                 properties[nameof(AfterEvents)] = Number(rule["after_events"]);
             }
@@ -123,6 +137,9 @@ namespace Kernel.PowerShell
         }
 
         private static string? Text(object? value) => value as string;
+
+        private static string? ErrorText(IDictionary? error) =>
+            error == null ? null : string.Join(": ", new[] { Text(error["code"]), Text(error["message"]) }.Where(part => !string.IsNullOrEmpty(part)));
 
         private static int? Number(object? value) => value == null ? (int?)null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
     }

@@ -31,6 +31,7 @@ public sealed class EmulatorControlCmdletTests : IClassFixture<EmulatorFixture>,
     [InlineData(KernelEmulatorFaultKind.CutStream)]
     [InlineData(KernelEmulatorFaultKind.Delay)]
     [InlineData(KernelEmulatorFaultKind.DelayAnswer)]
+    [InlineData(KernelEmulatorFaultKind.ErrorEvent)]
     public void Every_fault_kind_reaches_the_emulator_as_itself(KernelEmulatorFaultKind kind)
     {
         var fault = Run($"$emu | Add-KernelEmulatorFault -Path '/never/*' -Kind {kind} -Delay 0.01 -PassThru").ThrowOnError().Single<KernelEmulatorFault>();
@@ -52,6 +53,19 @@ public sealed class EmulatorControlCmdletTests : IClassFixture<EmulatorFixture>,
         var failed = Run("Get-KernelApp -ErrorAction SilentlyContinue -ErrorVariable failure; $failure[0].Exception.Message; (Get-KernelEmulatorFault -Emulator $emu).Count");
         Assert.Contains("Kernel API error 503 (ServiceUnavailable): overloaded: try later", failed.AllText);
         Assert.Empty(Run("$emu | Get-KernelEmulatorFault").ThrowOnError().Output);
+    }
+
+    [Fact]
+    public void An_error_fault_carries_its_details_and_inner_error_to_the_client()
+    {
+        var fault = Run("$emu | Add-KernelEmulatorFault /apps -StatusCode 400 -Code bad_request -Message 'invalid filter' -Detail @{ code = 'invalid_input'; message = 'app_name is too long' } -InnerError @{ code = 'validation'; message = 'max 64' } -PassThru")
+            .ThrowOnError().Single<KernelEmulatorFault>();
+
+        Assert.Equal(["invalid_input: app_name is too long"], fault.Details);
+        Assert.Equal("validation: max 64", fault.InnerError);
+        var error = Assert.Single(Run("Get-KernelApp").Errors).ToString();
+        Assert.Contains("app_name is too long", error);
+        Assert.Contains("max 64", error);
     }
 
     [Fact]

@@ -30,15 +30,25 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateRange(400, 599)]
         public int StatusCode { get; set; } = 500;
 
-        /// <summary>For -Kind Status: the error body's code (by default the status's usual one, e.g. internal_error).</summary>
+        /// <summary>For -Kind Status and ErrorEvent: the error's code (by default the status's usual one, e.g. internal_error).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Code { get; set; }
 
-        /// <summary>For -Kind Status: the error body's message (default "injected fault").</summary>
+        /// <summary>For -Kind Status and ErrorEvent: the error's message (default "injected fault").</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Message { get; set; }
+
+        /// <summary>For -Kind Status and ErrorEvent: the error's details[], as hashtables with code and message.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public System.Collections.Hashtable[]? Detail { get; set; }
+
+        /// <summary>For -Kind Status and ErrorEvent: the error's inner_error, a hashtable with code and message.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public System.Collections.Hashtable? InnerError { get; set; }
 
         /// <summary>For -Kind Status: a Retry-After to send, in whole seconds.</summary>
         [Parameter]
@@ -50,7 +60,7 @@ namespace Kernel.PowerShell.Cmdlets
         [TimeSpanArgument]
         public TimeSpan? Delay { get; set; }
 
-        /// <summary>For -Kind CutStream and MalformedJson on event streams: how many events go out intact first.</summary>
+        /// <summary>For -Kind CutStream, ErrorEvent and MalformedJson on event streams: how many events go out intact first.</summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int? AfterEvents { get; set; }
@@ -96,9 +106,15 @@ namespace Kernel.PowerShell.Cmdlets
             if (Kind == KernelEmulatorFaultKind.Status)
             {
                 rule.Add(Field("status", StatusCode));
+                rule.Add(Field("retry_after", RetryAfter.HasValue ? (int?)Math.Ceiling(RetryAfter.Value.TotalSeconds) : null));
+            }
+
+            if (Kind == KernelEmulatorFaultKind.Status || Kind == KernelEmulatorFaultKind.ErrorEvent)
+            {
                 rule.Add(Field("code", Code));
                 rule.Add(Field("message", Message));
-                rule.Add(Field("retry_after", RetryAfter.HasValue ? (int?)Math.Ceiling(RetryAfter.Value.TotalSeconds) : null));
+                rule.Add(Field("details", Detail));
+                rule.Add(Field("inner_error", InnerError));
             }
 
             rule.Add(Field("delay_ms", Delay.HasValue ? (long?)Delay.Value.TotalMilliseconds : null));
