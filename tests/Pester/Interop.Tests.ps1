@@ -25,7 +25,7 @@ Describe 'The uploaded archive, read by other tools' {
 
         function Assert-CanSwitchUser {
             Assert-Tool setpriv 'Debian: apt-get install util-linux'
-            if ((& id -u) -ne '0') {
+            if (-not [Environment]::IsPrivilegedProcess) {
                 $why = 'switching to the unprivileged user nobody needs root'
                 if ($env:KERNEL_INTEROP_REQUIRED) { throw "Cannot check the archive: $why." }
                 Set-ItResult -Skipped -Because $why
@@ -48,9 +48,9 @@ Describe 'The uploaded archive, read by other tools' {
         # Past the writer's streaming threshold (4 MB): this one goes through deflate with a data descriptor.
         [IO.File]::WriteAllBytes((Join-Path $app 'lib/big.bin'), [byte[]]::new(5MB))
         if ($IsLinux) {
-            chmod 755 (Join-Path $app 'run.sh')
-            chmod 600 (Join-Path $app 'lib/private.txt')
-            chmod 700 (Join-Path $app 'lib')
+            [IO.File]::SetUnixFileMode((Join-Path $app 'run.sh'), [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
+            [IO.File]::SetUnixFileMode((Join-Path $app 'lib/private.txt'), [IO.UnixFileMode]'UserRead, UserWrite')
+            [IO.File]::SetUnixFileMode((Join-Path $app 'lib'), [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
         }
         $written = [datetime]::new(2025, 7, 14, 10, 30, 42, [DateTimeKind]::Local)
         (Get-Item (Join-Path $app 'main.py')).LastWriteTime = $written
@@ -60,7 +60,7 @@ Describe 'The uploaded archive, read by other tools' {
         New-Item -ItemType Directory $work | Out-Null
         $zip = Join-Path $work 'uploaded.zip'
         Invoke-WebRequest "$($emulator.BaseUri)_emulator/deployments/$($deployment.Id)/archive" -OutFile $zip
-        if ($IsLinux) { chmod 755 $work; chmod 644 $zip }
+        if ($IsLinux) { [IO.File]::SetUnixFileMode($zip, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead') }
     }
 
     AfterAll {
@@ -77,7 +77,7 @@ Describe 'The uploaded archive, read by other tools' {
         Assert-Tool unzip 'Debian: apt-get install unzip'
         $report = unzip -t $zip 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($report -join "`n")
-        $report | Should -Contain 'No errors detected in compressed data of uploaded.zip.'
+        $report[-1] | Should -BeLike 'No errors detected in compressed data of *uploaded.zip.'
     }
 
     It 'shows Unix modes in zipinfo: files 0644, executables 0755, folders 0755' {
