@@ -516,7 +516,7 @@ namespace Kernel.PowerShell.Cmdlets
         {
             foreach (var file in app.Files)
             {
-                WriteVerbose($"Would upload {file.RelativePath} ({Bytes.Format(file.Length)}, mode {Convert.ToString(file.ArchiveMode(), 8)}).");
+                WriteVerbose($"Would upload {file.RelativePath} ({Bytes.Format(file.Length)}, mode {Convert.ToString(file.ArchiveMode(), 8).PadLeft(4, '0')}).");
             }
 
             foreach (var excluded in app.Excluded)

@@ -99,8 +99,8 @@ public sealed class PackagingCmdletTests : IClassFixture<EmulatorFixture>, IDisp
         var result = Deploy(app.Path, "-WhatIf -Verbose").ThrowOnError();
 
         Assert.Empty(result.Output);
-        Assert.Contains("Would upload .gitignore (6 B, mode 644).", result.Verbose);
-        Assert.Contains("Would upload run.sh (10 B, mode 755).", result.Verbose);
+        Assert.Contains("Would upload .gitignore (6 B, mode 0644).", result.Verbose);
+        Assert.Contains("Would upload run.sh (10 B, mode 0755).", result.Verbose);
         Assert.Contains(result.Verbose, v => v.StartsWith("Would upload main.py (", StringComparison.Ordinal));
         Assert.Contains("Would leave out cache.tmp ('*.tmp' in .gitignore).", result.Verbose);
     }
@@ -167,6 +167,19 @@ public sealed class PackagingCmdletTests : IClassFixture<EmulatorFixture>, IDisp
         Assert.Equal(path, error.TargetObject);
         Assert.Contains(message, error.Exception.Message);
         Assert.Equal("went on", Assert.Single(result.Output).BaseObject);
+    }
+
+    [Fact]
+    public void A_named_pipe_given_as_the_archive_is_refused_without_opening_it()
+    {
+        using var scratch = new TempFolder();
+        var pipe = Path.Combine(scratch.Path, "app.zip");
+        SpecialFiles.MakeFifo(pipe);
+
+        var error = Assert.Single(_shell.Run("param($zip) New-KernelDeployment -ArchivePath $zip -EntrypointRelPath main.py", ("zip", pipe)).Errors);
+
+        Assert.StartsWith("InvalidArchive,", error.FullyQualifiedErrorId);
+        Assert.Contains("is a named pipe (FIFO), not a ZIP file", error.Exception.Message);
     }
 
     [Theory]
