@@ -390,6 +390,7 @@ namespace Kernel.PowerShell.Cmdlets
         private IReadOnlyDictionary<string, string> ReadEnvVars()
         {
             var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            _envFilePaths.Clear();
             foreach (var file in EnvFile)
             {
                 string path;
