@@ -515,6 +515,14 @@ namespace Kernel.PowerShell.Cmdlets
         /// <summary>Under -WhatIf, every file that would be uploaded (with its mode in the archive) and every path left out, on Verbose.</summary>
         private void ListContents(AppFolder app)
         {
+            var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var switchValue)
+                ? ((SwitchParameter)switchValue).IsPresent
+                : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
+            if (!verbose)
+            {
+                return; // a big app's thousands of lines would be built for nothing
+            }
+
             foreach (var file in app.Files)
             {
                 WriteVerbose($"Would upload {file.RelativePath} ({Bytes.Format(file.Length)}, mode {Convert.ToString(file.ArchiveMode(), 8).PadLeft(4, '0')}).");

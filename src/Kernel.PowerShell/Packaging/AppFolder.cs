@@ -232,7 +232,7 @@ namespace Kernel.PowerShell.Packaging
                 {
                     var path = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
                     var isDirectory = (entry.Attributes & FileAttributes.Directory) != 0;
-                    var status = FileStatus.Of(entry.FullName);
+                    var status = FileStatus.OfEntry(entry);
                     if ((entry.Attributes & FileAttributes.ReparsePoint) != 0 || status?.Kind == EntryKind.SymbolicLink)
                     {
                         _excluded.Add(new ExcludedPath(path, isDirectory, "symbolic link, not followed"));

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq.Expressions;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -28,6 +29,7 @@ namespace Kernel.PowerShell.Packaging
     {
         private const int TypeMask = 0xF000;
         private const int StatusRecordBytes = 512;
+        private static readonly Func<FileSystemInfo, int>? EnumeratedMode = EnumeratedModeReader();
         private static bool _nativeMissing;
 
         public FileStatus(EntryKind kind, int permissions)
@@ -71,6 +73,36 @@ namespace Kernel.PowerShell.Packaging
             return new FileStatus(KindOf(mode & TypeMask), mode & 0xFFF);
         }
 
+        /// <summary>
+        /// The status of an entry a folder enumeration returned, as cheaply as it can be had. A folder needs
+        /// none; a file with content cannot be a pipe, socket or device (those have no size), so only its mode
+        /// is needed, and .NET 7 on (PowerShell 7.4 on) has it from the enumeration without another system
+        /// call. Anything else, an empty file included, gets a real lstat.
+        /// </summary>
+        public static FileStatus? OfEntry(FileSystemInfo entry)
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                return null;
+            }
+
+            var attributes = entry.Attributes;
+            if ((attributes & FileAttributes.ReparsePoint) == 0)
+            {
+                if ((attributes & FileAttributes.Directory) != 0)
+                {
+                    return new FileStatus(EntryKind.Directory, 0);
+                }
+
+                if (EnumeratedMode != null && entry is FileInfo file && file.Length > 0)
+                {
+                    return new FileStatus(EntryKind.RegularFile, EnumeratedMode(entry));
+                }
+            }
+
+            return Of(entry.FullName);
+        }
+
         /// <summary>How a kind reads in a message: "named pipe (FIFO)".</summary>
         public static string Describe(EntryKind kind) => kind switch
         {
@@ -93,6 +125,19 @@ namespace Kernel.PowerShell.Packaging
             0xC000 => EntryKind.Socket,
             _ => EntryKind.RegularFile,
         };
+
+        /// <summary>FileSystemInfo.UnixFileMode (.NET 7 on), which netstandard2.0 cannot name; null where it does not exist.</summary>
+        private static Func<FileSystemInfo, int>? EnumeratedModeReader()
+        {
+            var property = typeof(FileSystemInfo).GetProperty("UnixFileMode");
+            if (property == null)
+            {
+                return null;
+            }
+
+            var entry = Expression.Parameter(typeof(FileSystemInfo), "entry");
+            return Expression.Lambda<Func<FileSystemInfo, int>>(Expression.Convert(Expression.Property(entry, property), typeof(int)), entry).Compile();
+        }
 
         [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
         private static extern int NativeLStat(byte[] path, byte[] status);
