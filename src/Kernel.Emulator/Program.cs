@@ -24,6 +24,7 @@ builder.Services.AddSingleton<World>();
 builder.Services.AddSingleton<Journal>();
 builder.Services.AddSingleton<FaultInjection>();
 builder.Services.AddSingleton<DeploymentLifecycle>();
+builder.Services.AddSingleton<UploadedArchives>();
 builder.Services.AddSingleton<InvocationLifecycle>();
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kernel.Emulator.Deployments;
 using Kernel.Emulator.Store;
 
 namespace Kernel.Emulator.Control;
@@ -69,6 +70,18 @@ public static class AdminRoutes
             world.Script(failure);
             return Results.Json(failure, KernelJson.Options, statusCode: StatusCodes.Status201Created);
         });
+        admin.MapPost("/scripts/deployment-logs", async (HttpRequest request, World world) =>
+        {
+            var log = await ReadAsync<ScriptedDeploymentLog>(request);
+            if (log is null || log.Lines is null || log.Lines.Count == 0 || log.Times < 1)
+            {
+                return KernelErrors.BadRequest("body must be {\"app_name\": optional, \"lines\": [\"...\"], \"times\": >= 1}");
+            }
+
+            world.Script(log);
+            return Results.Json(log, KernelJson.Options, statusCode: StatusCodes.Status201Created);
+        });
+        admin.MapGet("/deployments/{id}/archive", (string id, UploadedArchives archives) => archives.Serve(id));
         admin.MapPost("/scripts/invocation-results", async (HttpRequest request, World world) =>
         {
             var result = await ReadAsync<ScriptedInvocation>(request);

@@ -60,6 +60,21 @@ public sealed class DeploymentLifecycle(World world, EmulatorOptions options, Ti
             ? $"Using {deployment.Source.Url} at {deployment.Source.Ref} (not fetched: emulated build)"
             : $"Received app archive ({inspection.FileCount} files, {archiveBytes} bytes, sha256 {deployment.Source.Checksum[..12]})");
         Log(deployment, $"Building {deployment.Entrypoint}");
+        foreach (var warning in inspection.Warnings)
+        {
+            Log(deployment, warning);
+        }
+
+        if (inspection.ScriptedLog is { } lines)
+        {
+            // One timestamp for all of them, as a build tool's burst of output can have.
+            var at = Now;
+            foreach (var line in lines)
+            {
+                deployment.Events.Publish(at, new { @event = "log", timestamp = at, message = line + "\n" });
+            }
+        }
+
         var failure = inspection.Failure;
         if (failure is not null)
         {

@@ -22,7 +22,7 @@ public static partial class DeploymentRoutes
         app.MapGet("/deployments/{id}/events", FollowAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, World world, DeploymentLifecycle lifecycle, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpRequest request, World world, DeploymentLifecycle lifecycle, UploadedArchives archives, TimeProvider clock)
     {
         if (!request.HasFormContentType)
         {
@@ -120,6 +120,14 @@ public static partial class DeploymentRoutes
             {
                 inspection = inspection with { Failure = scripted };
             }
+
+            inspection = inspection with { ScriptedLog = world.TakeDeploymentLog(appName) };
+        }
+
+        if (file is not null)
+        {
+            await using var upload = file.OpenReadStream();
+            archives.Keep(deployment.Id, upload);
         }
 
         lifecycle.Start(deployment, inspection, archiveBytes);

@@ -9,6 +9,9 @@ public sealed record ScriptedInvocation(string? AppName, string? ActionName, str
 /// <summary>A scripted failure for the next deployments that match (a null app name matches any).</summary>
 public sealed record ScriptedDeploymentFailure(string? AppName, string Reason, int Times = 1);
 
+/// <summary>Build log lines, all with one timestamp, for the next deployments that match (a null app name matches any).</summary>
+public sealed record ScriptedDeploymentLog(string? AppName, IReadOnlyList<string> Lines, int Times = 1);
+
 /// <summary>
 /// Everything the emulator knows: deployments, the app versions they serve, invocations and scripted outcomes.
 /// One lock guards it all; the emulator's load is a test suite's, not production's.
@@ -20,6 +23,7 @@ public sealed class World
     private readonly List<InvocationRecord> _invocations = [];
     private readonly List<ScriptedDeploymentFailure> _deploymentFailures = [];
     private readonly List<ScriptedInvocation> _invocationResults = [];
+    private readonly List<ScriptedDeploymentLog> _deploymentLogs = [];
 
     public object Gate { get; } = new();
 
@@ -111,6 +115,14 @@ public sealed class World
         }
     }
 
+    public void Script(ScriptedDeploymentLog log)
+    {
+        lock (Gate)
+        {
+            _deploymentLogs.Add(log);
+        }
+    }
+
     public void Script(ScriptedInvocation result)
     {
         lock (Gate)
@@ -125,50 +137,44 @@ public sealed class World
         {
             _deploymentFailures.Clear();
             _invocationResults.Clear();
+            _deploymentLogs.Clear();
         }
     }
 
     /// <summary>Takes one use of the first scripted failure that matches the app, if any.</summary>
-    public string? TakeDeploymentFailure(string? appName)
-    {
-        lock (Gate)
-        {
-            var index = _deploymentFailures.FindIndex(f => f.AppName is null || f.AppName == appName);
-            if (index < 0)
-            {
-                return null;
-            }
+    public string? TakeDeploymentFailure(string? appName) =>
+        Take(_deploymentFailures, f => f.AppName is null || f.AppName == appName, f => f.Times, f => f with { Times = f.Times - 1 })?.Reason;
 
-            var failure = _deploymentFailures[index];
-            _deploymentFailures[index] = failure with { Times = failure.Times - 1 };
-            if (failure.Times <= 1)
-            {
-                _deploymentFailures.RemoveAt(index);
-            }
-
-            return failure.Reason;
-        }
-    }
+    /// <summary>Takes one use of the first scripted build log that matches the app, if any.</summary>
+    public IReadOnlyList<string>? TakeDeploymentLog(string? appName) =>
+        Take(_deploymentLogs, l => l.AppName is null || l.AppName == appName, l => l.Times, l => l with { Times = l.Times - 1 })?.Lines;
 
     /// <summary>Takes one use of the first scripted invocation result that matches, if any.</summary>
-    public ScriptedInvocation? TakeInvocationResult(string appName, string actionName)
+    public ScriptedInvocation? TakeInvocationResult(string appName, string actionName) =>
+        Take(_invocationResults, r => (r.AppName is null || r.AppName == appName) && (r.ActionName is null || r.ActionName == actionName), r => r.Times, r => r with { Times = r.Times - 1 });
+
+    private T? Take<T>(List<T> scripts, Predicate<T> matches, Func<T, int> times, Func<T, T> used)
+        where T : class
     {
         lock (Gate)
         {
-            var index = _invocationResults.FindIndex(r => (r.AppName is null || r.AppName == appName) && (r.ActionName is null || r.ActionName == actionName));
+            var index = scripts.FindIndex(matches);
             if (index < 0)
             {
                 return null;
             }
 
-            var result = _invocationResults[index];
-            _invocationResults[index] = result with { Times = result.Times - 1 };
-            if (result.Times <= 1)
+            var script = scripts[index];
+            if (times(script) <= 1)
             {
-                _invocationResults.RemoveAt(index);
+                scripts.RemoveAt(index);
+            }
+            else
+            {
+                scripts[index] = used(script);
             }
 
-            return result;
+            return script;
         }
     }
 }

@@ -61,6 +61,9 @@ namespace Kernel.PowerShell.Api
 
         public long Count { get; private set; }
 
+        /// <summary>True once a write to the inner stream (the network) failed, as opposed to the data's source.</summary>
+        public bool InnerFailed { get; private set; }
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -80,13 +83,31 @@ namespace Kernel.PowerShell.Api
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            _inner.Write(buffer, offset, count);
+            try
+            {
+                _inner.Write(buffer, offset, count);
+            }
+            catch
+            {
+                InnerFailed = true;
+                throw;
+            }
+
             Track(buffer, offset, count);
         }
 
         public override async Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            await _inner.WriteAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _inner.WriteAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                InnerFailed = true;
+                throw;
+            }
+
             Track(buffer, offset, count);
         }
 

@@ -71,6 +71,12 @@ namespace Kernel.PowerShell.Api
         /// <summary>Bytes of the archive last sent whole.</summary>
         public long SentLength { get; private set; }
 
+        /// <summary>
+        /// Why the archive itself could not be written (a file that cannot be read, an archive over its size
+        /// limit), as opposed to the network failing: the upload was cut short, and sending it again cannot help.
+        /// </summary>
+        public Exception? ArchiveFailure { get; private set; }
+
         public static DeploymentUpload FromArchive(IArchiveSource archive, string entrypointRelPath, string version, bool force, string region, IReadOnlyDictionary<string, string> envVars) =>
             new DeploymentUpload(archive, entrypointRelPath, null, version, force, region, envVars);
 
@@ -116,7 +122,7 @@ namespace Kernel.PowerShell.Api
                     SentChecksum = checksum;
                     SentLength = length;
                     sentWhole();
-                }, cancellationToken);
+                }, failure => ArchiveFailure = failure, cancellationToken);
                 archive.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
                 archive.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileName = "\"app.zip\"" };
                 content.Add(archive);
@@ -170,21 +176,32 @@ namespace Kernel.PowerShell.Api
             private readonly IOperationObserver _observer;
             private readonly Action<long> _bytesSent;
             private readonly Action<string, long> _sentWhole;
+            private readonly Action<Exception> _archiveFailed;
             private readonly CancellationToken _cancellationToken;
 
-            public ArchiveContent(IArchiveSource archive, IOperationObserver observer, Action<long> bytesSent, Action<string, long> sentWhole, CancellationToken cancellationToken)
+            public ArchiveContent(IArchiveSource archive, IOperationObserver observer, Action<long> bytesSent, Action<string, long> sentWhole, Action<Exception> archiveFailed, CancellationToken cancellationToken)
             {
                 _archive = archive;
                 _observer = observer;
                 _bytesSent = bytesSent;
                 _sentWhole = sentWhole;
+                _archiveFailed = archiveFailed;
                 _cancellationToken = cancellationToken;
             }
 
             protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
             {
                 using var hashing = new HashingStream(stream, _bytesSent);
-                await _archive.WriteToAsync(hashing, _observer, _cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _archive.WriteToAsync(hashing, _observer, _cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!hashing.InnerFailed && !(ex is OperationCanceledException))
+                {
+                    _archiveFailed(ex);
+                    throw;
+                }
+
                 await hashing.FlushAsync(_cancellationToken).ConfigureAwait(false);
                 _sentWhole(hashing.Checksum(), hashing.Count);
             }

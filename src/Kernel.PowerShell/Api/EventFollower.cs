@@ -10,7 +10,9 @@ namespace Kernel.PowerShell.Api
     /// <summary>
     /// Follows an event stream to its end, whatever the network does: a broken or silent stream is opened again
     /// from the last event seen (<c>since</c>), and log lines at the seam are not repeated; after three breaks
-    /// in a row it falls back to polling the state. A stream the server ends early is handed to
+    /// in a row it falls back to polling the state. Only the seam is de-duplicated: a reopened stream replays
+    /// the lines of the last timestamp seen, and exactly those are skipped, in order, so a log that really
+    /// repeats a line (two empty lines, "ok" twice) arrives whole. A stream the server ends early is handed to
     /// <c>streamEnded</c>, which looks the state up and says whether the subject is done. Transient answers
     /// (5xx, 429, 408, a dropped connection, a timeout) never end a follow: waiting is safe to repeat, so it
     /// backs off and tries again until the caller's token (the wait's -Timeout, or Ctrl+C) ends it.
@@ -20,9 +22,10 @@ namespace Kernel.PowerShell.Api
         private const int MaxConsecutiveFailures = 3;
         private const int MaxBackoffStep = 4;
         private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
-        private readonly HashSet<string> _seam = new HashSet<string>(StringComparer.Ordinal);
+        private readonly List<string> _atLastTimestamp = new List<string>();
         private readonly RetryPolicy _backoff;
         private DateTimeOffset? _lastLogAt;
+        private int _replayed;
 
         public EventFollower(RetryPolicy? backoff = null)
         {
@@ -51,6 +54,7 @@ namespace Kernel.PowerShell.Api
                 bool stopped;
                 try
                 {
+                    _replayed = 0;
                     stopped = await open(Since(), e => IsRepeat(e) || onEvent(e)).ConfigureAwait(false);
                     failures = 0;
                 }
@@ -122,16 +126,25 @@ namespace Kernel.PowerShell.Api
                 return true;
             }
 
-            if (_lastLogAt != entry.Timestamp)
+            if (_lastLogAt == entry.Timestamp)
             {
-                _seam.Clear();
+                // A reopened stream starts with the lines of this timestamp already seen: skip those, in order.
+                if (_replayed < _atLastTimestamp.Count && string.Equals(_atLastTimestamp[_replayed], entry.Message, StringComparison.Ordinal))
+                {
+                    _replayed++;
+                    return true;
+                }
+
+                _replayed = _atLastTimestamp.Count + 1;
+            }
+            else
+            {
+                _atLastTimestamp.Clear();
                 _lastLogAt = entry.Timestamp;
+                _replayed = 1;
             }
 
-            if (!_seam.Add(entry.Message))
-            {
-                return true;
-            }
+            _atLastTimestamp.Add(entry.Message);
 
             RecentLog.Enqueue(entry);
             if (RecentLog.Count > RecentLogLines)

@@ -28,6 +28,12 @@ namespace Kernel.PowerShell.Api
                     CompareChecksums(upload, created, observer);
                     return created;
                 }
+                catch (Exception) when (upload.ArchiveFailure != null)
+                {
+                    // The body was cut short on purpose (the server cannot make a deployment of it): the reason is the archive's.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(upload.ArchiveFailure).Throw();
+                    throw;
+                }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && retries < Retries.MaxRetries && IsRefusal(ex))
                 {
                     var delay = Retries.Delay(retries, ex);

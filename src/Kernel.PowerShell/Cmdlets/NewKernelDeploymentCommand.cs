@@ -29,6 +29,7 @@ namespace Kernel.PowerShell.Cmdlets
         private const long DefaultMaxArchiveSize = 2L * 1024 * 1024 * 1024;
         private static readonly string[] ReservedEnvVars = { "KERNEL_API_KEY", "ENTRYPOINT_RELPATH" };
         private volatile string? _createdId;
+        private readonly List<string> _envFilePaths = new List<string>();
 
         /// <summary>The app's folder (wildcards allowed, must resolve to one folder).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -93,10 +94,21 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public Hashtable EnvVars { get; set; } = new Hashtable();
 
-        /// <summary>dotenv files to read environment variables from, in order (a later file wins).</summary>
+        /// <summary>dotenv files to read environment variables from, in order (a later file wins). One inside the folder is not packed.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] EnvFile { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// Files and folders of the folder to leave out, as wildcards: a pattern without a slash matches a name at
+        /// any depth (*.log, node_modules); one with a slash matches the path from the folder, * within one name and
+        /// ** across folders (docs/*.pdf, src/**/*.test.js). Case-insensitive; a folder left out takes all it holds.
+        /// </summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Exclude { get; set; } = Array.Empty<string>();
 
         /// <summary>Overwrite an existing app version.</summary>
         [Parameter]
@@ -152,14 +164,9 @@ namespace Kernel.PowerShell.Cmdlets
                 WriteError(ErrorCatalog.Create(ErrorCatalog.InvalidEnvVarName, ErrorCategory.InvalidArgument, EnvVars, ex.Message, ex));
                 return;
             }
-            catch (FormatException ex)
+            catch (DotEnvException ex)
             {
-                WriteError(ErrorCatalog.Create(ErrorCatalog.InvalidEnvFile, ErrorCategory.ParserError, EnvFile, ex.Message, ex));
-                return;
-            }
-            catch (IOException ex)
-            {
-                WriteError(ErrorCatalog.Create(ErrorCatalog.InvalidEnvFile, ErrorCategory.ReadError, EnvFile, ex.Message, ex));
+                WriteError(ErrorCatalog.Create(ErrorCatalog.InvalidEnvFile, ex.IsSyntax ? ErrorCategory.ParserError : ErrorCategory.ReadError, ex.Path, ex.Message, ex));
                 return;
             }
 
@@ -194,7 +201,8 @@ namespace Kernel.PowerShell.Cmdlets
             AppFolder app;
             try
             {
-                app = Run("Deploying " + folder, (observer, token) => Task.Run(() => AppFolder.Scan(folder, token), token));
+                var exclusions = Exclusions(folder);
+                app = Run("Deploying " + folder, (observer, token) => Task.Run(() => AppFolder.Scan(folder, token, exclusions), token));
                 app.RequireEntrypoint(entrypoint);
             }
             catch (Exception ex) when (IsFailure(ex))
@@ -205,16 +213,11 @@ namespace Kernel.PowerShell.Cmdlets
 
             ReportExclusions(app);
             WarnAboutSecrets(app);
-            if (app.TotalBytes > MaxArchiveSize)
-            {
-                WriteTooLarge(folder, $"its files add up to {Bytes.Format(app.TotalBytes)}");
-                return;
-            }
-
             var target = $"{folder} ({app.Files.Count} files, {Bytes.Format(app.TotalBytes)}; entrypoint {entrypoint}, version {Version})";
             WriteVerbose("To upload: " + target + ".");
             if (!ShouldProcess(target, Describe(DeploymentUpload.FromArchive(new ArchiveFile(folder, isUnique: true), entrypoint, Version, Force.IsPresent, Region, envVars))))
             {
+                ListContents(app);
                 return;
             }
 
@@ -222,7 +225,7 @@ namespace Kernel.PowerShell.Cmdlets
             Create(session, folder, async (observer, token) =>
             {
                 var clock = Stopwatch.StartNew();
-                var archive = new FolderArchive(app, (System.IO.Compression.CompressionLevel)Enum.Parse(typeof(System.IO.Compression.CompressionLevel), CompressionLevel, ignoreCase: true));
+                var archive = new FolderArchive(app, (System.IO.Compression.CompressionLevel)Enum.Parse(typeof(System.IO.Compression.CompressionLevel), CompressionLevel, ignoreCase: true), MaxArchiveSize);
                 try
                 {
                     var upload = DeploymentUpload.FromArchive(archive, entrypoint, Version, Force.IsPresent, Region, envVars);
@@ -234,13 +237,15 @@ namespace Kernel.PowerShell.Cmdlets
                 {
                     // A server (or proxy) that refuses chunked bodies: the same archive, from a file with a Content-Length.
                     observer.Verbose("The server wants a Content-Length: packing the archive to a temporary file first.");
-                    using var saved = await archive.SaveAsync(observer, token).ConfigureAwait(false);
-                    if (saved.Length > MaxArchiveSize)
+                    var saved = await archive.SaveAsync(observer, token).ConfigureAwait(false);
+                    try
                     {
-                        throw new PackagingException(PackagingFailure.ArchiveTooLarge, folder, TooLargeMessage(folder, $"its archive is {Bytes.Format(saved.Length)}"));
+                        return await Upload(session, DeploymentUpload.FromArchive(new ArchiveFile(saved.Path, isUnique: true), entrypoint, Version, Force.IsPresent, Region, envVars), observer, token).ConfigureAwait(false);
                     }
-
-                    return await Upload(session, DeploymentUpload.FromArchive(new ArchiveFile(saved.Path, isUnique: true), entrypoint, Version, Force.IsPresent, Region, envVars), observer, token).ConfigureAwait(false);
+                    finally
+                    {
+                        saved.Delete(observer);
+                    }
                 }
             });
         }
@@ -417,10 +422,21 @@ namespace Kernel.PowerShell.Cmdlets
         private IReadOnlyDictionary<string, string> ReadEnvVars()
         {
             var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            _envFilePaths.Clear();
             foreach (var file in EnvFile)
             {
-                var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
-                foreach (var pair in DotEnv.Parse(File.ReadAllText(path), file))
+                string path;
+                try
+                {
+                    path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
+                }
+                catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+                {
+                    throw new DotEnvException(file, $"The env file '{file}' is not a file system path: {ex.Message}", isSyntax: false, ex);
+                }
+
+                _envFilePaths.Add(path);
+                foreach (var pair in DotEnv.ReadFile(path, Environment.GetEnvironmentVariable))
                 {
                     result[CheckName(pair.Key, file)] = pair.Value;
                 }
@@ -440,11 +456,62 @@ namespace Kernel.PowerShell.Cmdlets
                 ? name
                 : throw new ArgumentException($"'{name}' (from {source}) is not a valid environment variable name: use letters, digits and _, not starting with a digit.");
 
-        private string TooLargeMessage(string path, string size) =>
-            $"'{path}' is too large to deploy: {size}, over -MaxArchiveSize {Bytes.Format(MaxArchiveSize)}. Exclude what the app does not need with .gitignore or .ignore, or raise -MaxArchiveSize.";
-
         private void WriteTooLarge(string path, string size) =>
-            WriteFailure(new PackagingException(PackagingFailure.ArchiveTooLarge, path, TooLargeMessage(path, size)), path);
+            WriteFailure(new PackagingException(PackagingFailure.ArchiveTooLarge, path, $"'{path}' is too large to deploy: {size}, over -MaxArchiveSize {Bytes.Format(MaxArchiveSize)}."), path);
+
+        /// <summary>
+        /// What -Exclude and -EnvFile leave out of the folder: -Exclude patterns (a name at any depth, or with a
+        /// slash a path from the folder), and every env file, whose values already travel as environment variables.
+        /// </summary>
+        private IReadOnlyList<PathExclusion> Exclusions(string folder)
+        {
+            var exclusions = new List<PathExclusion>();
+            var pathComparison = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            foreach (var envFile in _envFilePaths)
+            {
+                var full = System.IO.Path.GetFullPath(envFile);
+                exclusions.Add(new PathExclusion(
+                    (relative, name) => string.Equals(name, System.IO.Path.GetFileName(full), pathComparison) && string.Equals(Packed(relative), full, pathComparison),
+                    "given as -EnvFile: its values are sent as environment variables, not packed"));
+            }
+
+            foreach (var text in Exclude)
+            {
+                var pattern = text.Replace('\\', '/').TrimStart('/');
+                if (pattern.StartsWith("./", StringComparison.Ordinal))
+                {
+                    pattern = pattern.Substring(2);
+                }
+
+                var segments = pattern.TrimEnd('/').Split('/').Select(segment => segment == "**" ? null : new WildcardPattern(segment, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+                exclusions.Add(new PathExclusion(
+                    (relative, name) => segments.Length == 1 ? segments[0]?.IsMatch(name) ?? true : MatchesSegments(segments, 0, relative.Split('/'), 0),
+                    $"-Exclude '{text}'"));
+            }
+
+            return exclusions;
+
+            string Packed(string relative) => System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, relative.Replace('/', System.IO.Path.DirectorySeparatorChar)));
+        }
+
+        /// <summary>
+        /// An -Exclude pattern with slashes against a path, folder by folder: a wildcard matches within one name,
+        /// and a ** segment (null here) any number of folders.
+        /// </summary>
+        private static bool MatchesSegments(WildcardPattern?[] pattern, int p, string[] path, int s)
+        {
+            if (p == pattern.Length)
+            {
+                return s == path.Length;
+            }
+
+            if (pattern[p] == null)
+            {
+                return MatchesSegments(pattern, p + 1, path, s) || (s < path.Length && MatchesSegments(pattern, p, path, s + 1));
+            }
+
+            return s < path.Length && pattern[p]!.IsMatch(path[s]) && MatchesSegments(pattern, p + 1, path, s + 1);
+        }
 
         /// <summary>Names the files that look like secrets before they leave (also under -WhatIf).</summary>
         private void WarnAboutSecrets(AppFolder app)
@@ -469,6 +536,33 @@ namespace Kernel.PowerShell.Cmdlets
             foreach (var link in app.Excluded.Where(e => e.Reason.StartsWith("symbolic link", StringComparison.Ordinal)))
             {
                 WriteWarning($"Skipped the symbolic link '{link.RelativePath}': links are never followed or uploaded.");
+            }
+
+            foreach (var special in app.Excluded.Where(e => e.Reason.EndsWith(AppFolder.NotPacked, StringComparison.Ordinal)))
+            {
+                WriteWarning($"Skipped '{special.RelativePath}': it is a {special.Reason}.");
+            }
+        }
+
+        /// <summary>Under -WhatIf, every file that would be uploaded (with its mode in the archive) and every path left out, on Verbose.</summary>
+        private void ListContents(AppFolder app)
+        {
+            var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var switchValue)
+                ? ((SwitchParameter)switchValue).IsPresent
+                : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
+            if (!verbose)
+            {
+                return; // a big app's thousands of lines would be built for nothing
+            }
+
+            foreach (var file in app.Files)
+            {
+                WriteVerbose($"Would upload {file.RelativePath} ({Bytes.Format(file.Length)}, mode {Convert.ToString(file.ArchiveMode(), 8).PadLeft(4, '0')}).");
+            }
+
+            foreach (var excluded in app.Excluded)
+            {
+                WriteVerbose($"Would leave out {excluded}.");
             }
         }
     }

@@ -9,12 +9,13 @@ namespace Kernel.PowerShell.Packaging
     /// <summary>A file that goes into the archive.</summary>
     internal sealed class AppFile
     {
-        public AppFile(string relativePath, string fullPath, long length, DateTime lastWriteTime)
+        public AppFile(string relativePath, string fullPath, long length, DateTime lastWriteTime, bool? isExecutable)
         {
             RelativePath = relativePath;
             FullPath = fullPath;
             Length = length;
             LastWriteTime = lastWriteTime;
+            IsExecutable = isExecutable;
         }
 
         /// <summary>'/'-separated, relative to the app folder.</summary>
@@ -25,6 +26,46 @@ namespace Kernel.PowerShell.Packaging
         public long Length { get; }
 
         public DateTime LastWriteTime { get; }
+
+        /// <summary>Whether the file has an execute bit; null where files have none (Windows), so its content decides.</summary>
+        public bool? IsExecutable { get; }
+
+        /// <summary>The Unix mode the file gets in the archive (where files have no execute bit, this reads its first two bytes).</summary>
+        public int ArchiveMode()
+        {
+            if (IsExecutable.HasValue)
+            {
+                return EntryModes.ForFile(IsExecutable, startsWithShebang: false);
+            }
+
+            var head = new byte[2];
+            try
+            {
+                using var file = new FileStream(FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                return EntryModes.ForFile(null, EntryModes.StartsWithShebang(head, file.Read(head, 0, 2)));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return EntryModes.File;
+            }
+        }
+    }
+
+    /// <summary>A rule given on the command line that leaves paths out (-Exclude, -EnvFile), with the reason to show.</summary>
+    internal sealed class PathExclusion
+    {
+        private readonly Func<string, string, bool> _matches;
+
+        /// <param name="matches">Gets the '/'-separated relative path and the entry's name.</param>
+        public PathExclusion(Func<string, string, bool> matches, string reason)
+        {
+            _matches = matches;
+            Reason = reason;
+        }
+
+        public string Reason { get; }
+
+        public bool Matches(string relativePath, string name) => _matches(relativePath, name);
     }
 
     /// <summary>Something the walk left out, and why.</summary>
@@ -49,11 +90,15 @@ namespace Kernel.PowerShell.Packaging
     /// <summary>
     /// The files of an app folder that a deploy uploads, chosen the way Kernel's CLI chooses them
     /// (kernel-cli.md §2.1): hidden files kept, .gitignore/.ignore honoured at every depth, submodules left out,
-    /// empty folders dropped. Symbolic links are never followed: they are left out and listed in
-    /// <see cref="Excluded"/>, so an archive can never reach outside the folder.
+    /// empty folders dropped. Only regular files and folders are packed: symbolic links are never followed
+    /// (so an archive can never reach outside the folder), and named pipes, sockets and devices, which have no
+    /// content to pack and can block whoever opens them, are left out too; all are listed in <see cref="Excluded"/>.
     /// </summary>
     internal sealed class AppFolder
     {
+        /// <summary>How the walk explains a named pipe, socket or device it left out, after its kind.</summary>
+        internal const string NotPacked = ", not a regular file: only files and folders are packed";
+
         private AppFolder(string root, IReadOnlyList<AppFile> files, IReadOnlyList<ExcludedPath> excluded)
         {
             Root = root;
@@ -70,7 +115,7 @@ namespace Kernel.PowerShell.Packaging
 
         public long TotalBytes => Files.Sum(f => f.Length);
 
-        public static AppFolder Scan(string root, CancellationToken cancellationToken)
+        public static AppFolder Scan(string root, CancellationToken cancellationToken, IReadOnlyList<PathExclusion>? exclusions = null)
         {
             if (File.Exists(root))
             {
@@ -84,10 +129,11 @@ namespace Kernel.PowerShell.Packaging
 
             var files = new List<AppFile>();
             var excluded = new List<ExcludedPath>();
-            Walk(new DirectoryInfo(root), string.Empty, IgnoreRules.None, files, excluded, cancellationToken);
+            var walk = new Walk(files, excluded, exclusions ?? Array.Empty<PathExclusion>(), cancellationToken);
+            walk.Folder(new DirectoryInfo(root), string.Empty, IgnoreRules.None);
             if (files.Count == 0)
             {
-                var why = excluded.Count == 0 ? "it is empty" : $"all {excluded.Count} of its entries are excluded by ignore rules or are links";
+                var why = excluded.Count == 0 ? "it is empty" : $"all {excluded.Count} of its entries are left out (ignore rules, -Exclude, links or special files)";
                 throw new PackagingException(PackagingFailure.EmptyFolder, root, $"Nothing to deploy in '{root}': {why}.");
             }
 
@@ -150,53 +196,78 @@ namespace Kernel.PowerShell.Packaging
                 $"The entrypoint '{entrypointRelPath}' is not in '{Root}': {detail}.");
         }
 
-        private static void Walk(DirectoryInfo folder, string relative, IgnoreRules inherited, List<AppFile> files, List<ExcludedPath> excluded, CancellationToken cancellationToken)
+        /// <summary>One walk of the folder tree, collecting what goes in and what is left out.</summary>
+        private sealed class Walk
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rules = inherited.ForFolder(folder.FullName, relative);
-            FileSystemInfo[] entries;
-            try
-            {
-                entries = folder.GetFileSystemInfos();
-            }
-            catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
-            {
-                throw new PackagingException(PackagingFailure.FileUnreadable, folder.FullName, $"Cannot read the folder '{folder.FullName}': {ex.Message}", ex);
-            }
+            private readonly List<AppFile> _files;
+            private readonly List<ExcludedPath> _excluded;
+            private readonly IReadOnlyList<PathExclusion> _exclusions;
+            private readonly CancellationToken _cancellationToken;
 
-            Array.Sort(entries, (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            var subfolders = new List<(DirectoryInfo Folder, string Relative)>();
-            foreach (var entry in entries)
+            public Walk(List<AppFile> files, List<ExcludedPath> excluded, IReadOnlyList<PathExclusion> exclusions, CancellationToken cancellationToken)
             {
-                var path = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
-                var isDirectory = (entry.Attributes & FileAttributes.Directory) != 0;
-                if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
-                {
-                    excluded.Add(new ExcludedPath(path, isDirectory, "symbolic link, not followed"));
-                    continue;
-                }
-
-                var excluder = rules.Excluder(path, isDirectory);
-                if (excluder != null)
-                {
-                    excluded.Add(new ExcludedPath(path, isDirectory, $"'{excluder.Text}' in {excluder.Source}"));
-                    continue;
-                }
-
-                if (isDirectory)
-                {
-                    subfolders.Add(((DirectoryInfo)entry, path));
-                }
-                else
-                {
-                    var file = (FileInfo)entry;
-                    files.Add(new AppFile(path, file.FullName, file.Length, file.LastWriteTime));
-                }
+                _files = files;
+                _excluded = excluded;
+                _exclusions = exclusions;
+                _cancellationToken = cancellationToken;
             }
 
-            foreach (var (subfolder, subRelative) in subfolders)
+            public void Folder(DirectoryInfo folder, string relative, IgnoreRules inherited)
             {
-                Walk(subfolder, subRelative, rules, files, excluded, cancellationToken);
+                _cancellationToken.ThrowIfCancellationRequested();
+                var rules = inherited.ForFolder(folder.FullName, relative);
+                FileSystemInfo[] entries;
+                try
+                {
+                    entries = folder.GetFileSystemInfos();
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
+                {
+                    throw new PackagingException(PackagingFailure.FileUnreadable, folder.FullName, $"Cannot read the folder '{folder.FullName}': {ex.Message}", ex);
+                }
+
+                Array.Sort(entries, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                var subfolders = new List<(DirectoryInfo Folder, string Relative)>();
+                foreach (var entry in entries)
+                {
+                    var path = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+                    var isDirectory = (entry.Attributes & FileAttributes.Directory) != 0;
+                    var status = FileStatus.OfEntry(entry);
+                    if ((entry.Attributes & FileAttributes.ReparsePoint) != 0 || status?.Kind == EntryKind.SymbolicLink)
+                    {
+                        _excluded.Add(new ExcludedPath(path, isDirectory, "symbolic link, not followed"));
+                        continue;
+                    }
+
+                    var reason = _exclusions.FirstOrDefault(e => e.Matches(path, entry.Name))?.Reason
+                        ?? (rules.Excluder(path, isDirectory) is { } excluder ? $"'{excluder.Text}' in {excluder.Source}" : null);
+                    if (reason != null)
+                    {
+                        _excluded.Add(new ExcludedPath(path, isDirectory, reason));
+                        continue;
+                    }
+
+                    if (status is { } special && special.Kind != EntryKind.RegularFile && special.Kind != EntryKind.Directory)
+                    {
+                        _excluded.Add(new ExcludedPath(path, false, FileStatus.Describe(special.Kind) + NotPacked));
+                        continue;
+                    }
+
+                    if (isDirectory)
+                    {
+                        subfolders.Add(((DirectoryInfo)entry, path));
+                    }
+                    else
+                    {
+                        var file = (FileInfo)entry;
+                        _files.Add(new AppFile(path, file.FullName, file.Length, file.LastWriteTime, status?.IsExecutable));
+                    }
+                }
+
+                foreach (var (subfolder, subRelative) in subfolders)
+                {
+                    Folder(subfolder, subRelative, rules);
+                }
             }
         }
     }

@@ -19,6 +19,7 @@ namespace Kernel.PowerShell.Packaging
         internal const long StreamThreshold = 4 * 1024 * 1024;
 
         private const long InFlightBudget = 64L * 1024 * 1024;
+        private static readonly TimeSpan WorkerGrace = TimeSpan.FromSeconds(1);
         private const int InFlightFiles = 512;
 
         private static readonly HashSet<string> AlreadyCompressed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -52,8 +53,9 @@ namespace Kernel.PowerShell.Packaging
 
                 try
                 {
-                    // Workers stop at their next check; the archive is abandoned either way.
-                    Task.WaitAll(workers);
+                    // Workers stop at their next check; the archive is abandoned either way. One stuck opening a
+                    // file (a hung share, a named pipe put in place of a file after the walk) is not waited for.
+                    Task.WaitAll(workers, WorkerGrace);
                 }
                 catch (AggregateException)
                 {
@@ -131,7 +133,7 @@ namespace Kernel.PowerShell.Packaging
                     using var source = Open(file);
                     try
                     {
-                        zip.AddStreamed(file.RelativePath, modified, source, LevelFor(file, level), read =>
+                        zip.AddStreamed(file.RelativePath, modified, file.IsExecutable, source, LevelFor(file, level), read =>
                         {
                             cancellationToken.ThrowIfCancellationRequested();
                             done += read;
@@ -163,7 +165,7 @@ namespace Kernel.PowerShell.Packaging
                         state.Ready[index] = null;
                     }
 
-                    zip.AddPrepared(file.RelativePath, modified, data);
+                    zip.AddPrepared(file.RelativePath, modified, EntryModes.ForFile(file.IsExecutable, data.StartsWithShebang), data);
                     done += file.Length;
                     Report(observer, throttle, done, total, file);
                     lock (state.Gate)

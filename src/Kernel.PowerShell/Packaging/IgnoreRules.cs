@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 
 namespace Kernel.PowerShell.Packaging
 {
@@ -42,13 +43,23 @@ namespace Kernel.PowerShell.Packaging
             foreach (var name in FileNames)
             {
                 var file = Path.Combine(folderFullPath, name);
-                if (!File.Exists(file))
+                if (!IsRegularFile(file))
                 {
                     continue;
                 }
 
                 var source = folderRelativePath.Length == 0 ? name : folderRelativePath + "/" + name;
-                foreach (var line in File.ReadAllLines(file))
+                string text;
+                try
+                {
+                    text = File.ReadAllText(file, new UTF8Encoding(false));
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw new PackagingException(PackagingFailure.FileUnreadable, file, $"Cannot read the ignore file '{file}': {ex.Message} Nothing was uploaded.", ex);
+                }
+
+                foreach (var line in text.TrimStart('\uFEFF').Split('\n'))
                 {
                     var pattern = IgnorePattern.Parse(line, source);
                     if (pattern != null)
@@ -80,9 +91,16 @@ namespace Kernel.PowerShell.Packaging
             return null;
         }
 
+        /// <summary>
+        /// Ignore files are read only when they are plain files: like git (2.32 on), a link is not followed,
+        /// and a named pipe would block the read.
+        /// </summary>
+        private static bool IsRegularFile(string path) =>
+            File.Exists(path) && (FileStatus.Of(path)?.Kind ?? ((File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0 ? EntryKind.SymbolicLink : EntryKind.RegularFile)) == EntryKind.RegularFile;
+
         private static IEnumerable<IgnorePattern> ReadSubmodulePaths(string gitmodules)
         {
-            if (!File.Exists(gitmodules))
+            if (!IsRegularFile(gitmodules))
             {
                 return Array.Empty<IgnorePattern>();
             }

@@ -16,6 +16,12 @@ namespace Kernel.PowerShell.Packaging
                 throw new PackagingException(PackagingFailure.PathNotFound, path, $"The archive '{path}' does not exist.");
             }
 
+            if (FileStatus.Of(path) is { } status && status.Kind != EntryKind.RegularFile && status.Kind != EntryKind.SymbolicLink)
+            {
+                // Opening a named pipe would wait for a writer that may never come.
+                throw new PackagingException(PackagingFailure.InvalidArchive, path, $"'{path}' is a {FileStatus.Describe(status.Kind)}, not a ZIP file.");
+            }
+
             try
             {
                 using var zip = ZipFile.OpenRead(path);

@@ -10,6 +10,9 @@ namespace Kernel.PowerShell.Packaging
     /// A forward-only ZIP writer (APPNOTE 6.3): entries whose compressed bytes are already known (deflated on
     /// other threads) and entries streamed through deflate here, with a data descriptor. It never seeks, so it
     /// can write to a network stream; Zip64 records appear only when sizes, offsets or counts need them.
+    /// Every entry says "made by Unix" and carries its Unix mode (files 0644 or 0755, folders 0755), so
+    /// Info-ZIP and the like extract files any user can read; its time is in DOS form and, exactly and in UTC,
+    /// in an extended-timestamp field.
     /// </summary>
     internal sealed class ZipWriter : IDisposable
     {
@@ -21,6 +24,10 @@ namespace Kernel.PowerShell.Packaging
         private const ushort VersionZip64 = 45;
         private const ushort VersionMadeByUnix = (3 << 8) | 45;
         private const uint Max32 = 0xFFFFFFFF;
+    private const ushort ExtendedTimestampTag = 0x5455;
+    private const uint UnixRegularFile = 0x8000;
+    private const uint UnixDirectory = 0x4000;
+    private const uint DosDirectory = 0x10;
 
         private readonly Stream _output;
         private readonly List<CentralEntry> _entries = new List<CentralEntry>();
@@ -35,27 +42,34 @@ namespace Kernel.PowerShell.Packaging
         /// <summary>Bytes written so far.</summary>
         public long Position => _position;
 
+        /// <summary>A folder entry, mode 0755.</summary>
         public void AddDirectory(string name, DateTime modified) =>
-            AddPrepared(name.EndsWith("/", StringComparison.Ordinal) ? name : name + "/", modified, new CompressedData(MethodStored, 0, 0, new ArraySegment<byte>(Array.Empty<byte>())));
+            Add(name.EndsWith("/", StringComparison.Ordinal) ? name : name + "/", modified, ((UnixDirectory | EntryModes.Folder) << 16) | DosDirectory, new CompressedData(MethodStored, 0, 0, new ArraySegment<byte>(Array.Empty<byte>())));
 
-        /// <summary>Writes an entry whose data is already compressed (or stored) with its CRC and sizes known.</summary>
-        public void AddPrepared(string name, DateTime modified, CompressedData data)
+        /// <summary>Writes a file whose data is already compressed (or stored) with its CRC and sizes known.</summary>
+        /// <param name="permissions">The Unix permission bits, e.g. <see cref="EntryModes.File"/>.</param>
+        public void AddPrepared(string name, DateTime modified, int permissions, CompressedData data) =>
+            Add(name, modified, FileAttributes(permissions), data);
+
+        private void Add(string name, DateTime modified, uint externalAttributes, CompressedData data)
         {
             // Prepared data is in memory, so well under 4 GB: only its offset may need Zip64 (central directory).
             var nameBytes = Encoding.UTF8.GetBytes(name);
-            var entry = new CentralEntry(nameBytes, modified, data.Method, 0, data.Crc, data.Data.Count, data.UncompressedLength, _position, zip64: false);
+            var entry = new CentralEntry(nameBytes, modified, data.Method, 0, data.Crc, data.Data.Count, data.UncompressedLength, _position, zip64: false) { ExternalAttributes = externalAttributes };
             WriteLocalHeader(entry, Array.Empty<byte>(), knownSizes: true);
             Write(data.Data.Array!, data.Data.Offset, data.Data.Count);
             _entries.Add(entry);
         }
 
-        /// <summary>Streams an entry through deflate (or stores it), sizes and CRC following in a data descriptor.</summary>
-        public void AddStreamed(string name, DateTime modified, Stream source, CompressionLevel level, Action<int> read)
+        /// <summary>Streams a file through deflate (or stores it), sizes and CRC following in a data descriptor.</summary>
+        /// <param name="isExecutable">The file's execute bit; null where files have none, to decide from its first bytes.</param>
+        public void AddStreamed(string name, DateTime modified, bool? isExecutable, Stream source, CompressionLevel level, Action<int> read)
         {
             var method = level == CompressionLevel.NoCompression ? MethodStored : MethodDeflated;
             var nameBytes = Encoding.UTF8.GetBytes(name);
             var offset = _position;
             var header = new CentralEntry(nameBytes, modified, method, FlagDataDescriptor, 0, 0, 0, offset, zip64: true);
+            int? permissions = null;
             WriteLocalHeader(header, Zip64Sizes(0, 0), knownSizes: false);
 
             var crc = 0u;
@@ -68,6 +82,7 @@ namespace Kernel.PowerShell.Packaging
                 int count;
                 while ((count = source.Read(buffer, 0, buffer.Length)) > 0)
                 {
+                    permissions ??= EntryModes.ForFile(isExecutable, EntryModes.StartsWithShebang(buffer, count));
                     crc = Crc32.Append(crc, buffer, 0, count);
                     target.Write(buffer, 0, count);
                     uncompressed += count;
@@ -81,7 +96,10 @@ namespace Kernel.PowerShell.Packaging
             PutUInt64(8, (ulong)compressed);
             PutUInt64(16, (ulong)uncompressed);
             Write(_scratch, 0, 24);
-            _entries.Add(new CentralEntry(nameBytes, modified, method, FlagDataDescriptor, crc, compressed, uncompressed, offset, zip64: true));
+            _entries.Add(new CentralEntry(nameBytes, modified, method, FlagDataDescriptor, crc, compressed, uncompressed, offset, zip64: true)
+            {
+                ExternalAttributes = FileAttributes(permissions ?? EntryModes.ForFile(isExecutable, startsWithShebang: false)),
+            });
         }
 
         /// <summary>Writes the central directory and its end records, with <paramref name="comment"/>.</summary>
@@ -134,6 +152,25 @@ namespace Kernel.PowerShell.Packaging
         {
         }
 
+        private static uint FileAttributes(int permissions) => (UnixRegularFile | (uint)(permissions & 0xFFF)) << 16;
+
+        /// <summary>The extended-timestamp field (Info-ZIP "UT"): the modified time in Unix seconds, when it fits in 32 bits.</summary>
+        private static byte[] ExtendedTimestamp(DateTime modified)
+        {
+            var seconds = (long)Math.Floor((modified.ToUniversalTime() - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds);
+            if (seconds < 0 || seconds > int.MaxValue)
+            {
+                return Array.Empty<byte>();
+            }
+
+            var extra = new byte[9];
+            BitConverter.GetBytes(ExtendedTimestampTag).CopyTo(extra, 0);
+            BitConverter.GetBytes((ushort)5).CopyTo(extra, 2);
+            extra[4] = 1; // only the modification time follows
+            BitConverter.GetBytes((int)seconds).CopyTo(extra, 5);
+            return extra;
+        }
+
         private static byte[] Zip64Sizes(long uncompressed, long compressed)
         {
             var extra = new byte[20];
@@ -144,8 +181,12 @@ namespace Kernel.PowerShell.Packaging
             return extra;
         }
 
-        private void WriteLocalHeader(CentralEntry entry, byte[] extra, bool knownSizes)
+        private void WriteLocalHeader(CentralEntry entry, byte[] zip64Extra, bool knownSizes)
         {
+            var timestamp = ExtendedTimestamp(entry.Modified);
+            var extra = new byte[zip64Extra.Length + timestamp.Length];
+            zip64Extra.CopyTo(extra, 0);
+            timestamp.CopyTo(extra, zip64Extra.Length);
             var (time, date) = DosTime(entry.Modified);
             PutUInt32(0, 0x04034b50);
             PutUInt16(4, entry.Zip64 ? VersionZip64 : VersionDefault);
@@ -192,10 +233,13 @@ namespace Kernel.PowerShell.Packaging
                 extra.AddRange(fields);
             }
 
+            var zip64 = extra.Count > 0;
+            extra.AddRange(ExtendedTimestamp(entry.Modified));
+
             var (time, date) = DosTime(entry.Modified);
             PutUInt32(0, 0x02014b50);
             PutUInt16(4, VersionMadeByUnix);
-            PutUInt16(6, entry.Zip64 || extra.Count > 0 ? VersionZip64 : VersionDefault);
+            PutUInt16(6, entry.Zip64 || zip64 ? VersionZip64 : VersionDefault);
             PutUInt16(8, (ushort)(entry.Flags | FlagUtf8));
             PutUInt16(10, entry.Method);
             PutUInt16(12, time);
@@ -208,7 +252,7 @@ namespace Kernel.PowerShell.Packaging
             PutUInt16(32, 0);
             PutUInt16(34, 0);
             PutUInt16(36, 0);
-            PutUInt32(38, 0);
+            PutUInt32(38, entry.ExternalAttributes);
             PutUInt32(42, bigOffset ? Max32 : (uint)entry.Offset);
             Write(_scratch, 0, 46);
             Write(entry.Name, 0, entry.Name.Length);
@@ -292,6 +336,9 @@ namespace Kernel.PowerShell.Packaging
             public long Offset { get; }
 
             public bool Zip64 { get; }
+
+            /// <summary>The Unix mode in the high 16 bits, MS-DOS attributes in the low byte.</summary>
+            public uint ExternalAttributes { get; set; }
         }
 
         /// <summary>Lets a DeflateStream write through the writer, which keeps the position.</summary>
@@ -332,12 +379,13 @@ namespace Kernel.PowerShell.Packaging
     /// <summary>An entry's bytes as they go into the archive, with what the headers need.</summary>
     internal sealed class CompressedData
     {
-        public CompressedData(ushort method, uint crc, long uncompressedLength, ArraySegment<byte> data)
+        public CompressedData(ushort method, uint crc, long uncompressedLength, ArraySegment<byte> data, bool startsWithShebang = false)
         {
             Method = method;
             Crc = crc;
             UncompressedLength = uncompressedLength;
             Data = data;
+            StartsWithShebang = startsWithShebang;
         }
 
         public ushort Method { get; }
@@ -347,6 +395,9 @@ namespace Kernel.PowerShell.Packaging
         public long UncompressedLength { get; }
 
         public ArraySegment<byte> Data { get; }
+
+        /// <summary>Whether the file's first bytes are "#!" (see <see cref="EntryModes.ForFile"/>).</summary>
+        public bool StartsWithShebang { get; }
 
         /// <summary>Reads a whole (small) file, deflating it unless that would not help.</summary>
         public static CompressedData Of(Stream source, long length, CompressionLevel level)
@@ -365,9 +416,10 @@ namespace Kernel.PowerShell.Packaging
             }
 
             var crc = Crc32.Append(0, raw, 0, raw.Length);
+            var script = EntryModes.StartsWithShebang(raw, raw.Length);
             if (level == CompressionLevel.NoCompression || raw.Length == 0)
             {
-                return new CompressedData(0, crc, raw.Length, new ArraySegment<byte>(raw));
+                return new CompressedData(0, crc, raw.Length, new ArraySegment<byte>(raw), script);
             }
 
             using var packed = new MemoryStream(raw.Length / 2 + 64);
@@ -377,8 +429,29 @@ namespace Kernel.PowerShell.Packaging
             }
 
             return packed.Length < raw.Length
-                ? new CompressedData(8, crc, raw.Length, new ArraySegment<byte>(packed.GetBuffer(), 0, (int)packed.Length))
-                : new CompressedData(0, crc, raw.Length, new ArraySegment<byte>(raw));
+                ? new CompressedData(8, crc, raw.Length, new ArraySegment<byte>(packed.GetBuffer(), 0, (int)packed.Length), script)
+                : new CompressedData(0, crc, raw.Length, new ArraySegment<byte>(raw), script);
         }
+    }
+
+    /// <summary>
+    /// The Unix modes entries get: what a non-root runtime needs to read every file and enter every folder,
+    /// and to run what was executable here. Nothing else of the source's mode is kept (a 0600 file is packed
+    /// 0644), so the archive never carries a permission that locks the app's own user out.
+    /// </summary>
+    internal static class EntryModes
+    {
+        public const int Folder = 0x1ED; // 0755
+        public const int File = 0x1A4; // 0644
+        public const int Executable = 0x1ED; // 0755
+
+        /// <summary>
+        /// The mode of a file from its execute bit; where files have none (Windows), a file that starts with "#!"
+        /// (a script that names its interpreter) is executable.
+        /// </summary>
+        public static int ForFile(bool? isExecutable, bool startsWithShebang) =>
+            (isExecutable ?? startsWithShebang) ? Executable : File;
+
+        public static bool StartsWithShebang(byte[] head, int count) => count >= 2 && head[0] == (byte)'#' && head[1] == (byte)'!';
     }
 }

@@ -26,6 +26,35 @@ public sealed class ControlSurfaceTests(EmulatorFixture emulator) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_archive_a_deployment_was_made_from_can_be_fetched_as_sent()
+    {
+        var zip = EmulatorClient.Zip(("main.py", EmulatorClient.PythonApp));
+        using var created = await _client.CreateAsync(zip, ("entrypoint_rel_path", "main.py"));
+        var id = (await EmulatorClient.JsonAsync(created)).GetProperty("id").GetString();
+
+        using var archive = await _admin.GetAsync($"deployments/{id}/archive");
+        using var unknown = await _admin.GetAsync("deployments/nosuchid/archive");
+
+        Assert.Equal("application/zip", archive.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(zip, await archive.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Scripted_build_log_lines_arrive_with_one_timestamp_repeats_included()
+    {
+        using var scripted = await _admin.PostAsync("scripts/deployment-logs", new StringContent("""{"app_name":"shop","lines":["Collecting x","","","ok","ok"]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, scripted.StatusCode);
+
+        var created = await _client.DeployShopAsync();
+        var events = await _client.ReadEventsAsync($"deployments/{created.GetProperty("id")}/events", seconds: 2);
+
+        var burst = events.Where(e => e.GetProperty("event").GetString() == "log").SkipWhile(e => !e.GetProperty("message").GetString()!.StartsWith("Collecting", StringComparison.Ordinal)).Take(5).ToList();
+        Assert.Equal(["Collecting x\n", "\n", "\n", "ok\n", "ok\n"], burst.Select(e => e.GetProperty("message").GetString()));
+        Assert.Single(burst.Select(e => e.GetProperty("timestamp").GetString()).Distinct());
+    }
+
+    [Fact]
     public async Task The_journal_records_requests_with_the_key_redacted_and_only_form_field_names()
     {
         await _client.DeployShopAsync();

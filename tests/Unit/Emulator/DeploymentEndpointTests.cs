@@ -113,6 +113,35 @@ public sealed class DeploymentEndpointTests(EmulatorFixture emulator) : IClassFi
         Assert.Contains(reason, failed.GetProperty("status_reason").GetString());
     }
 
+    [Theory]
+    [InlineData("0", "755", "cannot be read by the app's user: it has mode 0000 (----------)")]
+    [InlineData("600", "755", "cannot be read by the app's user: it has mode 0600 (-rw-------)")]
+    [InlineData("644", "700", "cannot be reached by the app's user: its folder 'src/' has mode 0700 (drwx------)")]
+    public async Task An_entrypoint_the_apps_user_cannot_read_fails_the_build_as_a_Linux_runtime_would(string fileMode, string folderMode, string reason)
+    {
+        var zip = EmulatorClient.ZipWithModes(("src/", "", folderMode), ("src/main.py", EmulatorClient.PythonApp, fileMode));
+        using var response = await _client.CreateAsync(zip, ("entrypoint_rel_path", "src/main.py"));
+        var id = (await EmulatorClient.JsonAsync(response)).GetProperty("id").GetString();
+
+        var failed = await _client.WaitForStatusAsync($"deployments/{id}", "failed");
+
+        Assert.Contains(reason, failed.GetProperty("status_reason").GetString());
+    }
+
+    [Fact]
+    public async Task Other_files_the_apps_user_cannot_read_are_named_in_a_build_warning()
+    {
+        var zip = EmulatorClient.ZipWithModes(("main.py", EmulatorClient.PythonApp, "644"), ("lib/secret.py", "x", "0"), ("run.sh", "#!/bin/sh", "755"));
+        using var response = await _client.CreateAsync(zip, ("entrypoint_rel_path", "main.py"));
+        var id = (await EmulatorClient.JsonAsync(response)).GetProperty("id").GetString();
+        await _client.WaitForStatusAsync($"deployments/{id}", "running");
+
+        var events = await _client.ReadEventsAsync($"deployments/{id}/events", seconds: 1);
+
+        Assert.Contains(events, e => e.GetProperty("event").GetString() == "log"
+            && e.GetProperty("message").GetString() == "warning: 1 file(s) cannot be read by the app's user: lib/secret.py (0000 (----------))\n");
+    }
+
     [Fact]
     public async Task A_new_deployment_of_the_same_version_supersedes_the_running_one()
     {

@@ -44,6 +44,29 @@ public sealed class EmulatorClient : IDisposable
         return buffer.ToArray();
     }
 
+    /// <summary>A ZIP whose entries say "made by Unix" with the given mode (octal text; "0" for none, as the module wrote before).</summary>
+    public static byte[] ZipWithModes(params (string Name, string Content, string Mode)[] entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content, mode) in entries)
+            {
+                var entry = zip.CreateEntry(name);
+                entry.ExternalAttributes = ((name.EndsWith('/') ? 0x4000 : 0x8000) | Convert.ToInt32(mode, 8)) << 16;
+                if (mode == "0")
+                {
+                    entry.ExternalAttributes = 0;
+                }
+
+                using var writer = new StreamWriter(entry.Open());
+                writer.Write(content);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
     public static MultipartFormDataContent Form(byte[]? zip, params (string Name, string Value)[] fields)
     {
         var form = new MultipartFormDataContent();

@@ -6,6 +6,7 @@ using Kernel.PowerShell.Tests.Support;
 namespace Kernel.PowerShell.Tests.Packaging;
 
 /// <summary>The ZIP a deploy uploads.</summary>
+[Collection(TemporaryArchives.Name)]
 public class AppArchiveTests
 {
     [Fact]

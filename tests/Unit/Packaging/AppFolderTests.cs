@@ -123,7 +123,7 @@ public class AppFolderTests
         var error = Assert.Throws<PackagingException>(() => AppFolder.Scan(app.Path, CancellationToken.None));
 
         Assert.Equal(PackagingFailure.EmptyFolder, error.Failure);
-        Assert.Contains("excluded by ignore rules", error.Message);
+        Assert.Contains("left out (ignore rules", error.Message);
     }
 
     [Fact]

@@ -30,6 +30,21 @@ public class IgnorePatternTests
     [InlineData("[!D]ebug", "Debug", true, false)]
     [InlineData("\\#notes", "#notes", false, true)]
     [InlineData("trailing   ", "trailing", false, true)]
+    [InlineData("[[:digit:]]*.tmp", "1file.tmp", false, true)]
+    [InlineData("[[:digit:]]*.tmp", "file1.tmp", false, false)]
+    [InlineData("[[:upper:]][[:lower:]]*", "Readme", false, true)]
+    [InlineData("[[:upper:]][[:lower:]]*", "README", false, false)]
+    [InlineData("[[:bogus:]]x", "bx", false, false)]
+    [InlineData("file[", "file[", false, false)]
+    [InlineData("ends-in\\", "ends-in\\", false, false)]
+    [InlineData("ends-in\\", "ends-in", false, false)]
+    [InlineData("backslash\\\\ ", "backslash\\", false, true)]
+    [InlineData("backslash\\\\ ", "backslash\\ ", false, false)]
+    [InlineData("space\\ ", "space ", false, true)]
+    [InlineData("?.txt", "é.txt", false, false)]
+    [InlineData("??.txt", "é.txt", false, true)]
+    [InlineData("a/*/b", "a/x/y/b", false, false)]
+    [InlineData("a/**b", "a/x/b", false, false)]
     public void Matches_paths_as_git_does(string line, string path, bool isDirectory, bool expected)
     {
         var pattern = IgnorePattern.Parse(line, ".gitignore");

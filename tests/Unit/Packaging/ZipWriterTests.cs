@@ -6,6 +6,7 @@ using Kernel.PowerShell.Tests.Support;
 namespace Kernel.PowerShell.Tests.Packaging;
 
 /// <summary>The parallel archive writer produces what the simple path would: the same entries, byte for byte.</summary>
+[Collection(TemporaryArchives.Name)]
 public class ZipWriterTests
 {
     [Fact]
@@ -47,7 +48,7 @@ public class ZipWriterTests
         var nothing = new CompressedData(0, 0, 0, new ArraySegment<byte>([]));
         for (var i = 0; i < 70_000; i++)
         {
-            writer.AddPrepared($"f{i}.txt", new DateTime(2026, 1, 1), nothing);
+            writer.AddPrepared($"f{i}.txt", new DateTime(2026, 1, 1), EntryModes.File, nothing);
         }
 
         writer.Finish("many");

@@ -3,7 +3,7 @@ using Kernel.PowerShell.Tests.Support;
 
 namespace Kernel.PowerShell.Tests.Reliability;
 
-/// <summary>Input refused before anything is sent: size bounds, clear-text keys, secret-looking files.</summary>
+/// <summary>Input refused before anything is sent: clear-text keys, secret-looking files.</summary>
 public sealed class TransportSafetyTests : IDisposable
 {
     private readonly ConnectionCounter _server = new();
@@ -35,19 +35,6 @@ public sealed class TransportSafetyTests : IDisposable
         var session = _shell.Run("Connect-Kernel -BaseUri http://kernel.example.test/ -ApiKey (ConvertTo-SecureString 'sk_x' -AsPlainText -Force) -SkipVerify -AllowInsecureHttp -PassThru").ThrowOnError().Single<KernelSession>();
 
         Assert.Equal("http", session.BaseUri.Scheme);
-    }
-
-    [Fact]
-    public void An_app_over_the_size_bound_is_refused_before_upload()
-    {
-        using var app = new TempFolder().With("main.py", new string('x', 4096));
-
-        var error = Assert.Single(_shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -MaxArchiveSize 1KB", ("path", app.Path)).Errors);
-
-        Assert.StartsWith("ArchiveTooLarge,", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
-        Assert.Contains("-MaxArchiveSize", error.Exception.Message);
-        Assert.Equal(0, _server.Count);
     }
 
     [Fact]

@@ -31,3 +31,13 @@ public sealed class TempFolder : IDisposable
         }
     }
 }
+
+/// <summary>
+/// Tests that look for leftover temporary archives (kernel-*.zip in the temp folder) run one at a time, with
+/// every other test that writes one: in parallel, one would see another's file.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class TemporaryArchives
+{
+    public const string Name = "Temporary archives";
+}

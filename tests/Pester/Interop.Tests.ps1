@@ -1,0 +1,157 @@
+# The archive New-KernelDeployment uploads (taken back from the emulator, byte for byte), read by the tools a
+# Linux runtime or a user would use: Info-ZIP unzip and zipinfo, Python's zipfile, and an unprivileged user who
+# extracts and reads it. A tool this machine lacks makes its test skipped with the reason (and failed where
+# KERNEL_INTEROP_REQUIRED is set, as .ci/run sets it), never passed without looking.
+
+Describe 'The uploaded archive, read by other tools' {
+    BeforeAll {
+        Import-Module $env:KERNEL_TEST_MODULE -Force
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        $emulator = Start-TestEmulator
+        Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey
+
+        function Assert-Tool {
+            <# Skips the test (or fails it where KERNEL_INTEROP_REQUIRED is set) when a command is missing or the host is not Linux. #>
+            param([string[]] $Name, [string] $Install)
+            $why = if (-not $IsLinux) { 'it reads the archive as a Linux runtime would, and this is not Linux' }
+            else {
+                $missing = @($Name | Where-Object { -not (Get-Command $_ -CommandType Application -ErrorAction Ignore) })
+                if ($missing) { "$($missing -join ', ') is not installed ($Install)" }
+            }
+            if (-not $why) { return }
+            if ($env:KERNEL_INTEROP_REQUIRED) { throw "Cannot check the archive: $why." }
+            Set-ItResult -Skipped -Because $why
+        }
+
+        function Assert-CanSwitchUser {
+            Assert-Tool setpriv 'Debian: apt-get install util-linux'
+            if (-not [Environment]::IsPrivilegedProcess) {
+                $why = 'switching to the unprivileged user nobody needs root'
+                if ($env:KERNEL_INTEROP_REQUIRED) { throw "Cannot check the archive: $why." }
+                Set-ItResult -Skipped -Because $why
+            }
+        }
+
+        function Invoke-AsNobody {
+            # nobody/nogroup (65534): no home, no groups, owns nothing here.
+            & setpriv --reuid=65534 --regid=65534 --clear-groups -- @args 2>&1
+        }
+
+        $app = New-TestApp @{
+            'main.py'          = "import kernel`napp = kernel.App('interop')`n"
+            'run.sh'           = "#!/bin/sh`necho ran`n"
+            'lib/util.py'      = "VALUE = 1`n"
+            'lib/private.txt'  = 'only the owner could read this here'
+            'données/café.txt' = 'unicode'
+            'empty.txt'        = ''
+        }
+        # Past the writer's streaming threshold (4 MB): this one goes through deflate with a data descriptor.
+        [IO.File]::WriteAllBytes((Join-Path $app 'lib/big.bin'), [byte[]]::new(5MB))
+        if ($IsLinux) {
+            [IO.File]::SetUnixFileMode((Join-Path $app 'run.sh'), [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
+            [IO.File]::SetUnixFileMode((Join-Path $app 'lib/private.txt'), [IO.UnixFileMode]'UserRead, UserWrite')
+            [IO.File]::SetUnixFileMode((Join-Path $app 'lib'), [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        }
+        $written = [datetime]::new(2025, 7, 14, 10, 30, 42, [DateTimeKind]::Local)
+        (Get-Item (Join-Path $app 'main.py')).LastWriteTime = $written
+
+        $deployment = New-KernelDeployment -Path $app -EntrypointRelPath main.py -Wait
+        $work = Join-Path ([IO.Path]::GetTempPath()) ("kernel-interop-" + [guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory $work | Out-Null
+        $zip = Join-Path $work 'uploaded.zip'
+        Invoke-WebRequest "$($emulator.BaseUri)_emulator/deployments/$($deployment.Id)/archive" -OutFile $zip
+        if ($IsLinux) { [IO.File]::SetUnixFileMode($zip, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead') }
+    }
+
+    AfterAll {
+        Disconnect-Kernel
+        $emulator | Stop-TestEmulator
+        Remove-Item -Recurse -Force $app, $work -ErrorAction Ignore
+    }
+
+    It 'is the archive of a deployment that reached running' {
+        $deployment.Status | Should -Be 'running'
+    }
+
+    It 'passes Info-ZIP unzip -t' {
+        Assert-Tool unzip 'Debian: apt-get install unzip'
+        $report = unzip -t $zip 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($report -join "`n")
+        $report[-1] | Should -BeLike 'No errors detected in compressed data of *uploaded.zip.'
+    }
+
+    It 'shows Unix modes in zipinfo: files 0644, executables 0755, folders 0755' {
+        Assert-Tool zipinfo 'Debian: apt-get install unzip'
+        $listing = zipinfo $zip 2>&1
+        $LASTEXITCODE | Should -Be 0
+        $modes = @{}
+        foreach ($line in $listing | Where-Object { $_ -match '^[-d][-rwxsStT]{9} ' }) {
+            $fields = $line -split '\s+', 9
+            $modes[$fields[8]] = "$($fields[0]) $($fields[2])"
+        }
+        $modes['main.py'] | Should -Be '-rw-r--r-- unx'
+        $modes['run.sh'] | Should -Be '-rwxr-xr-x unx'
+        $modes['lib/private.txt'] | Should -Be '-rw-r--r-- unx'
+        $modes['lib/big.bin'] | Should -Be '-rw-r--r-- unx'
+        $modes['lib/'] | Should -Be 'drwxr-xr-x unx'
+        $modes['données/café.txt'] | Should -Be '-rw-r--r-- unx'
+    }
+
+    It 'carries an extended timestamp with the exact modified time' {
+        Assert-Tool zipinfo 'Debian: apt-get install unzip'
+        $details = (zipinfo -v $zip main.py 2>&1) -join "`n"
+        $details | Should -Match 'subfield with ID 0x5455 \(universal time\)'
+        $details | Should -Match ([regex]::Escape($written.ToUniversalTime().ToString('yyyy MMM d HH:mm:ss', [cultureinfo]::InvariantCulture)) + ' UTC')
+    }
+
+    It 'reads whole and as written in Python''s zipfile' {
+        Assert-Tool python3 'Debian: apt-get install python3'
+        $script = @'
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    print(json.dumps({"bad": z.testzip(), "entries": [
+        {"name": i.filename, "system": i.create_system, "mode": oct(i.external_attr >> 16), "size": i.file_size, "time": list(i.date_time)}
+        for i in z.infolist()], "unicode": z.read("données/café.txt").decode("utf-8")}))
+'@
+        $result = python3 -c $script $zip | ConvertFrom-Json
+        $LASTEXITCODE | Should -Be 0
+        $result.bad | Should -BeNullOrEmpty
+        $result.unicode | Should -Be 'unicode'
+        $entries = @{}
+        $result.entries | ForEach-Object { $entries[$_.name] = $_ }
+        $entries.Keys | Sort-Object | Should -Be (@('données/', 'données/café.txt', 'empty.txt', 'lib/', 'lib/big.bin', 'lib/private.txt', 'lib/util.py', 'main.py', 'run.sh') | Sort-Object)
+        $result.entries.system | Sort-Object -Unique | Should -Be 3
+        $entries['run.sh'].mode | Should -Be '0o100755'
+        $entries['main.py'].mode | Should -Be '0o100644'
+        $entries['lib/'].mode | Should -Be '0o40755'
+        $entries['lib/big.bin'].size | Should -Be 5MB
+        $entries['main.py'].time | Should -Be @(2025, 7, 14, 10, 30, 42)
+    }
+
+    It 'extracted by root, can be read and run by an unprivileged user' {
+        Assert-Tool unzip 'Debian: apt-get install unzip'
+        Assert-CanSwitchUser
+        $dest = Join-Path $work 'by-root'
+        unzip -q $zip -d $dest
+        $LASTEXITCODE | Should -Be 0
+
+        Invoke-AsNobody cat (Join-Path $dest 'main.py') | Should -Be @('import kernel', "app = kernel.App('interop')")
+        Invoke-AsNobody cat (Join-Path $dest 'lib/private.txt') | Should -Be 'only the owner could read this here'
+        Invoke-AsNobody ls (Join-Path $dest 'lib') | Should -Be @('big.bin', 'private.txt', 'util.py')
+        Invoke-AsNobody (Join-Path $dest 'run.sh') | Should -Be 'ran'
+        Invoke-AsNobody cat (Join-Path $dest 'données/café.txt') | Should -Be 'unicode'
+    }
+
+    It 'can be extracted and read by an unprivileged user' {
+        Assert-Tool unzip 'Debian: apt-get install unzip'
+        Assert-CanSwitchUser
+        $dest = Join-Path $work 'by-nobody'
+        New-Item -ItemType Directory $dest | Out-Null
+        chown 65534:65534 $dest
+
+        $report = Invoke-AsNobody unzip -q $zip -d $dest
+        $LASTEXITCODE | Should -Be 0 -Because ($report -join "`n")
+        Invoke-AsNobody cat (Join-Path $dest 'lib/util.py') | Should -Be 'VALUE = 1'
+        Invoke-AsNobody (Join-Path $dest 'run.sh') | Should -Be 'ran'
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Kernel.PowerShell.Tests.Support;
+
+/// <summary>Named pipes and sockets in an app folder: what a walk must leave out without opening.</summary>
+public static class SpecialFiles
+{
+    public static void MakeFifo(string path)
+    {
+        if (mkfifo(path, Convert.ToUInt32("644", 8)) != 0)
+        {
+            throw new IOException($"mkfifo {path} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>A listening Unix socket at <paramref name="path"/>; dispose it to close (the socket file stays).</summary>
+    public static Socket MakeSocket(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+        return socket;
+    }
+
+    /// <summary>Releases whoever is blocked opening the pipe for reading, by opening it for writing (giving up after two seconds).</summary>
+    public static void Unblock(string fifo) =>
+        Task.Run(() =>
+        {
+            using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+        }).Wait(TimeSpan.FromSeconds(2));
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
+}
