@@ -18,6 +18,12 @@ namespace Kernel.PowerShell.Json
 
         public IReadOnlyList<KernelInvocation> ParseInvocations(string json, string what) => WireFormatReader.ParseArray(json, what, WireFormatReader.ToInvocation);
 
+        public T ParseResource<T>(string json)
+            where T : class => ResourceReader.Parse<T>(json);
+
+        public IReadOnlyList<T> ParseResources<T>(string json, string what, string? member = null)
+            where T : class => ResourceReader.ParseList<T>(json, what, member);
+
         public KernelEvent ParseEvent(string ownerId, string data) => WireFormatReader.ParseEvent(ownerId, data);
 
         public ApiErrorBody? TryParseError(string body) => WireFormatReader.TryParseError(body);

@@ -145,10 +145,10 @@ namespace Kernel.PowerShell.Json
         internal static string? String(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-        private static string RequiredString(JsonElement e, string name, string what) =>
+        internal static string RequiredString(JsonElement e, string name, string what) =>
             String(e, name) is { Length: > 0 } value ? value : throw new KernelProtocolException($"The Kernel API sent a {what} without '{name}'.");
 
-        private static void RequireObject(JsonElement e, string what)
+        internal static void RequireObject(JsonElement e, string what)
         {
             if (e.ValueKind != JsonValueKind.Object)
             {
@@ -156,7 +156,7 @@ namespace Kernel.PowerShell.Json
             }
         }
 
-        private static DateTimeOffset? Time(JsonElement e, string name) =>
+        internal static DateTimeOffset? Time(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var time) ? time : (DateTimeOffset?)null;
 
         private static object? Plain(JsonElement e, string name) =>

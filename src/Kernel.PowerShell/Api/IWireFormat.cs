@@ -22,6 +22,14 @@ namespace Kernel.PowerShell.Api
 
         IReadOnlyList<KernelInvocation> ParseInvocations(string json, string what);
 
+        /// <summary>One object of a resource (a browser, profile, proxy, replay): <typeparamref name="T"/> is its model type.</summary>
+        T ParseResource<T>(string json)
+            where T : class;
+
+        /// <summary>A list of a resource's objects: a bare JSON array, or the array under <paramref name="member"/> (<c>{"browsers": […]}</c>).</summary>
+        IReadOnlyList<T> ParseResources<T>(string json, string what, string? member = null)
+            where T : class;
+
         /// <param name="ownerId">The deployment or invocation the stream belongs to.</param>
         KernelEvent ParseEvent(string ownerId, string data);
 
