@@ -13,7 +13,7 @@ public sealed record ScriptedDeploymentFailure(string? AppName, string Reason, i
 /// Everything the emulator knows: deployments, the app versions they serve, invocations and scripted outcomes.
 /// One lock guards it all; the emulator's load is a test suite's, not production's.
 /// </summary>
-public sealed class World
+public sealed partial class World
 {
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private readonly List<DeploymentRecord> _deployments = [];
@@ -125,6 +125,7 @@ public sealed class World
         {
             _deploymentFailures.Clear();
             _invocationResults.Clear();
+            ClearResourceScripts();
         }
     }
 
