@@ -8,7 +8,7 @@
     Author                 = 'Kernel for PowerShell contributors'
     CompanyName            = 'Kernel for PowerShell contributors'
     Copyright              = '(c) Kernel for PowerShell contributors.'
-    Description            = 'Deploy and run apps on Kernel (browser infrastructure for AI agents) from PowerShell: package and deploy app folders, follow deployments, and test against a local Kernel API emulator.'
+    Description            = 'Deploy and run apps on Kernel (browser infrastructure for AI agents) from PowerShell: package and deploy app folders, follow deployments, run browsers with profiles, proxies and replays, and test against a local Kernel API emulator.'
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('Kernel.Format.ps1xml')
@@ -26,6 +26,24 @@
         'Get-KernelInvocation'
         'Wait-KernelInvocation'
         'Stop-KernelInvocation'
+        'New-KernelBrowser'
+        'Get-KernelBrowser'
+        'Set-KernelBrowser'
+        'Remove-KernelBrowser'
+        'Start-KernelBrowserReplay'
+        'Stop-KernelBrowserReplay'
+        'Get-KernelBrowserReplay'
+        'Save-KernelBrowserReplay'
+        'New-KernelProfile'
+        'Get-KernelProfile'
+        'Rename-KernelProfile'
+        'Remove-KernelProfile'
+        'Save-KernelProfile'
+        'New-KernelProxy'
+        'Get-KernelProxy'
+        'Set-KernelProxy'
+        'Remove-KernelProxy'
+        'Test-KernelProxy'
         'Start-KernelEmulator'
         'Stop-KernelEmulator'
     )
@@ -35,7 +53,7 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('Kernel', 'Deploy', 'Browser', 'Agents', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'Deployments (folder, ZIP or GitHub; follow, logs, remove), apps, invocations, sessions and the local Kernel emulator.'
+            ReleaseNotes = 'Deployments (folder, ZIP or GitHub; follow, logs, remove), apps, invocations, browsers, profiles, proxies, replays, sessions and the local Kernel emulator.'
         }
     }
 }

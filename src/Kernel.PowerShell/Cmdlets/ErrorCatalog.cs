@@ -38,11 +38,24 @@ namespace Kernel.PowerShell.Cmdlets
         public const string ApiProtocolError = "ApiProtocolError";
         public const string EmulatorNotFound = "EmulatorNotFound";
         public const string EmulatorStartFailed = "EmulatorStartFailed";
+        public const string NameNotFound = "NameNotFound";
+        public const string AmbiguousName = "AmbiguousName";
+        public const string DownloadNotReady = "DownloadNotReady";
+        public const string DestinationExists = "DestinationExists";
+        public const string InvalidDestination = "InvalidDestination";
+        public const string InvalidProxySettings = "InvalidProxySettings";
+        public const string InvalidBrowserSettings = "InvalidBrowserSettings";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {
             switch (exception)
             {
+                case KernelObjectNotFoundException notFound:
+                    return new ErrorRecord(notFound, notFound.ByName ? NameNotFound : ApiErrorId(HttpStatusCode.NotFound), ErrorCategory.ObjectNotFound, notFound.Reference);
+                case KernelAmbiguousNameException ambiguous:
+                    return new ErrorRecord(ambiguous, AmbiguousName, ErrorCategory.InvalidArgument, ambiguous.Name);
+                case KernelNotReadyException notReady:
+                    return new ErrorRecord(notReady, DownloadNotReady, ErrorCategory.OperationTimeout, target);
                 case KernelApiException api:
                     return new ErrorRecord(api, ApiErrorId(api.StatusCode), ApiCategory(api.StatusCode), target);
                 case DeploymentNotCreatedException notCreated:

@@ -82,6 +82,7 @@ namespace Kernel.PowerShell.Cmdlets
         {
             OperationPhase.Compress => "Compressing",
             OperationPhase.Upload => "Uploading",
+            OperationPhase.Download => "Downloading",
             _ => "Waiting for the deployment",
         };
 
