@@ -33,15 +33,17 @@ namespace Kernel.PowerShell.Api
                         return target.Commit();
                     }
 
-                    // 202 is no failure: the retries start again.
+                    // 202 is no failure: the retries start again. The last ask is at the deadline.
                     retries = -1;
-                    if (DateTimeOffset.UtcNow + notReady.Value > readyBy)
+                    var left = readyBy - DateTimeOffset.UtcNow;
+                    if (left <= TimeSpan.Zero)
                     {
                         throw new KernelNotReadyException($"{KernelObjectNotFoundException.Capitalized(what)} was still not ready after {readyTimeout} (the API kept answering 202). Try again later, or give a longer -Timeout.");
                     }
 
-                    observer.Verbose($"{KernelObjectNotFoundException.Capitalized(what)} is not ready yet (202); asking again in {notReady.Value.TotalSeconds:0.#} s.");
-                    await Task.Delay(notReady.Value, cancellationToken).ConfigureAwait(false);
+                    var wait = notReady.Value < left ? notReady.Value : left;
+                    observer.Verbose($"{KernelObjectNotFoundException.Capitalized(what)} is not ready yet (202); asking again in {wait.TotalSeconds:0.#} s.");
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && retries < Retries.MaxRetries && RetryPolicy.IsRetryable(ex))
                 {
