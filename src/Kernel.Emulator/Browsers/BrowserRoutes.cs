@@ -33,13 +33,8 @@ public static class BrowserRoutes
         ReplayRoutes.Map(app);
     }
 
-    public static BrowserView View(BrowserRecord browser, World world, TimeProvider clock)
-    {
-        lock (world.Gate)
-        {
-            return browser.View(world, clock.GetUtcNow().UtcDateTime);
-        }
-    }
+    public static BrowserView View(BrowserRecord browser, World world, TimeProvider clock) =>
+        world.Locked(() => browser.View(world, clock.GetUtcNow().UtcDateTime));
 
     private static async Task<IResult> CreateAsync(HttpContext context, World world, BrowserSessions sessions, TimeProvider clock)
     {

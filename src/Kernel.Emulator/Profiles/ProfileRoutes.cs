@@ -15,7 +15,7 @@ public static partial class ProfileRoutes
         app.MapPost("/profiles", CreateAsync);
         app.MapGet("/profiles", List);
         app.MapGet("/profiles/{id}", (string id, HttpContext context, World world) =>
-            world.FindProfile(ProjectScope.Of(context), id) is { } profile ? Results.Json(View(profile, world), KernelJson.Options) : KernelErrors.NotFound("profile"));
+            world.FindProfile(ProjectScope.Of(context), id) is { } profile ? Results.Json(world.Locked(profile.View), KernelJson.Options) : KernelErrors.NotFound("profile"));
         app.MapPatch("/profiles/{id}", RenameAsync);
         app.MapDelete("/profiles/{id}", (string id, HttpContext context, World world) =>
         {
@@ -28,14 +28,6 @@ public static partial class ProfileRoutes
             return Results.NoContent();
         });
         app.MapGet("/profiles/{id}/download", Download);
-    }
-
-    private static ProfileView View(ProfileRecord profile, World world)
-    {
-        lock (world.Gate)
-        {
-            return profile.View();
-        }
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, World world, TimeProvider clock)

@@ -29,7 +29,7 @@ public static class ProxyRoutes
         app.MapPost("/proxies", CreateAsync);
         app.MapGet("/proxies", List);
         app.MapGet("/proxies/{id}", (string id, HttpContext context, World world) =>
-            world.FindProxy(ProjectScope.Of(context), id) is { } proxy ? Results.Json(View(proxy, world), KernelJson.Options) : KernelErrors.NotFound("proxy"));
+            world.FindProxy(ProjectScope.Of(context), id) is { } proxy ? Results.Json(world.Locked(proxy.View), KernelJson.Options) : KernelErrors.NotFound("proxy"));
         app.MapPatch("/proxies/{id}", RenameAsync);
         app.MapDelete("/proxies/{id}", (string id, HttpContext context, World world, TimeProvider clock) =>
         {
@@ -46,14 +46,6 @@ public static class ProxyRoutes
             return Results.NoContent();
         });
         app.MapPost("/proxies/{id}/check", CheckAsync);
-    }
-
-    private static ProxyView View(ProxyRecord proxy, World world)
-    {
-        lock (world.Gate)
-        {
-            return proxy.View();
-        }
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, World world, TimeProvider clock)
@@ -107,7 +99,7 @@ public static class ProxyRoutes
             IpAddress = type == "custom" && IPAddress.TryParse((string)settings["host"], out var ip) ? ip.ToString() : "198.51.100." + RandomNumberGenerator.GetInt32(1, 255),
         };
         world.Add(proxy);
-        return Results.Json(View(proxy, world), KernelJson.Options, statusCode: StatusCodes.Status201Created);
+        return Results.Json(world.Locked(proxy.View), KernelJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>The type's settings from <c>config</c>: only those the type takes, a custom proxy's host and port required.</summary>

@@ -135,52 +135,20 @@ public sealed partial class World
     {
         lock (Gate)
         {
-            var index = _profileDownloads.FindIndex(d => d.Profile is null || d.Profile == profile.Id || SameName(profile.Name, d.Profile));
-            if (index < 0)
+            var script = TakeOne(_profileDownloads, d => d.Profile is null || d.Profile == profile.Id || SameName(profile.Name, d.Profile), d => d.NotReady, d => d with { NotReady = d.NotReady - 1 });
+            if (script?.NotReady <= 1)
             {
-                return false;
-            }
-
-            var script = _profileDownloads[index];
-            if (script.NotReady <= 1)
-            {
-                _profileDownloads.RemoveAt(index);
                 profile.SavedAt ??= now;
                 profile.UpdatedAt ??= now;
             }
-            else
-            {
-                _profileDownloads[index] = script with { NotReady = script.NotReady - 1 };
-            }
 
-            return true;
+            return script is not null;
         }
     }
 
     /// <summary>Takes one use of a scripted check outcome for this proxy, if any.</summary>
-    public string? TakeProxyCheck(ProxyRecord proxy)
-    {
-        lock (Gate)
-        {
-            var index = _proxyChecks.FindIndex(c => c.Proxy is null || c.Proxy == proxy.Id || SameName(proxy.Name, c.Proxy));
-            if (index < 0)
-            {
-                return null;
-            }
-
-            var check = _proxyChecks[index];
-            if (check.Times <= 1)
-            {
-                _proxyChecks.RemoveAt(index);
-            }
-            else
-            {
-                _proxyChecks[index] = check with { Times = check.Times - 1 };
-            }
-
-            return check.Status;
-        }
-    }
+    public string? TakeProxyCheck(ProxyRecord proxy) =>
+        TakeOne(_proxyChecks, c => c.Proxy is null || c.Proxy == proxy.Id || SameName(proxy.Name, c.Proxy), c => c.Times, c => c with { Times = c.Times - 1 })?.Status;
 
     private void ClearResourceScripts()
     {

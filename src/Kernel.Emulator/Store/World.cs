@@ -130,46 +130,45 @@ public sealed partial class World
     }
 
     /// <summary>Takes one use of the first scripted failure that matches the app, if any.</summary>
-    public string? TakeDeploymentFailure(string? appName)
+    public string? TakeDeploymentFailure(string? appName) =>
+        TakeOne(_deploymentFailures, f => f.AppName is null || f.AppName == appName, f => f.Times, f => f with { Times = f.Times - 1 })?.Reason;
+
+    /// <summary>Takes one use of the first scripted invocation result that matches, if any.</summary>
+    public ScriptedInvocation? TakeInvocationResult(string appName, string actionName) =>
+        TakeOne(_invocationResults, r => (r.AppName is null || r.AppName == appName) && (r.ActionName is null || r.ActionName == actionName), r => r.Times, r => r with { Times = r.Times - 1 });
+
+    /// <summary>Takes one use of the first script that matches: the script as it was before, or null; its last use removes it.</summary>
+    private T? TakeOne<T>(List<T> scripts, Predicate<T> matches, Func<T, int> uses, Func<T, T> used)
+        where T : class
     {
         lock (Gate)
         {
-            var index = _deploymentFailures.FindIndex(f => f.AppName is null || f.AppName == appName);
+            var index = scripts.FindIndex(matches);
             if (index < 0)
             {
                 return null;
             }
 
-            var failure = _deploymentFailures[index];
-            _deploymentFailures[index] = failure with { Times = failure.Times - 1 };
-            if (failure.Times <= 1)
+            var script = scripts[index];
+            if (uses(script) <= 1)
             {
-                _deploymentFailures.RemoveAt(index);
+                scripts.RemoveAt(index);
+            }
+            else
+            {
+                scripts[index] = used(script);
             }
 
-            return failure.Reason;
+            return script;
         }
     }
 
-    /// <summary>Takes one use of the first scripted invocation result that matches, if any.</summary>
-    public ScriptedInvocation? TakeInvocationResult(string appName, string actionName)
+    /// <summary>Reads records' state under <see cref="Gate"/>, as every answer that shows it must.</summary>
+    public T Locked<T>(Func<T> read)
     {
         lock (Gate)
         {
-            var index = _invocationResults.FindIndex(r => (r.AppName is null || r.AppName == appName) && (r.ActionName is null || r.ActionName == actionName));
-            if (index < 0)
-            {
-                return null;
-            }
-
-            var result = _invocationResults[index];
-            _invocationResults[index] = result with { Times = result.Times - 1 };
-            if (result.Times <= 1)
-            {
-                _invocationResults.RemoveAt(index);
-            }
-
-            return result;
+            return read();
         }
     }
 }

@@ -19,10 +19,7 @@ public sealed class BrowserCmdletTests : IClassFixture<EmulatorFixture>, IDispos
         _emulator = emulator;
         _admin = new HttpClient { BaseAddress = new Uri(emulator.BaseUri, "_emulator/") };
 
-        // A project of its own per test: names never clash between tests.
-        _shell.Run(
-            "param($uri, $key, $project) Connect-Kernel -BaseUri $uri -ApiKey $key -ProjectId $project",
-            ("uri", emulator.BaseUri), ("key", emulator.ApiKey), ("project", "proj-" + Guid.NewGuid().ToString("N")[..10])).ThrowOnError();
+        _shell.ConnectInOwnProject(emulator);
     }
 
     public void Dispose()

@@ -22,9 +22,7 @@ public sealed class BrowserFailureTests : IClassFixture<EmulatorFixture>, IDispo
     {
         _emulator = emulator;
         _admin = new HttpClient { BaseAddress = new Uri(emulator.BaseUri, "_emulator/") };
-        _shell.Run(
-            "param($uri, $key, $project) Connect-Kernel -BaseUri $uri -ApiKey $key -ProjectId $project",
-            ("uri", emulator.BaseUri), ("key", emulator.ApiKey), ("project", "proj-" + Guid.NewGuid().ToString("N")[..10])).ThrowOnError();
+        _shell.ConnectInOwnProject(emulator);
     }
 
     public void Dispose()

@@ -3,7 +3,10 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Kernel.PowerShell.Api;
+using Kernel.PowerShell.Diagnostics;
 
 namespace Kernel.PowerShell.Cmdlets
 {
@@ -13,7 +16,7 @@ namespace Kernel.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "KernelBrowser", DefaultParameterSetName = IdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KernelBrowser))]
-    public sealed class SetKernelBrowserCommand : TargetResourceCmdlet<KernelBrowser>
+    public sealed class SetKernelBrowserCommand : ChangeResourceCmdlet<KernelBrowser>
     {
         /// <summary>The session's new name; '' clears it.</summary>
         [Parameter]
@@ -56,10 +59,6 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Write the changed session to the pipeline.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
         internal override ApiResource<KernelBrowser> Resource => BrowserApi.Resource;
 
         internal override bool OneAtATime => NewName != null;
@@ -82,45 +81,21 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
-        protected override void ProcessRecord()
-        {
-            var session = ResolveSession();
-            foreach (var target in Targets())
-            {
-                var what = Describe(target);
-                if (!ShouldProcess($"{what} on {session.BaseUri}", "Change " + string.Join(", ", Changes())))
-                {
-                    continue;
-                }
+        internal override string Change => "Change " + string.Join(", ", Changes());
 
-                try
-                {
-                    var browser = Run("Changing " + what, async (observer, token) =>
-                    {
-                        var profileId = Profile == null ? null : ProfileApi.Resource.IdOf(await session.Client.ResolveAsync(ProfileApi.Resource, Profile, observer, token).ConfigureAwait(false));
-                        var proxyId = NoProxy ? string.Empty : Proxy == null ? null : ProxyApi.Resource.IdOf(await session.Client.ResolveAsync(ProxyApi.Resource, Proxy, observer, token).ConfigureAwait(false));
-                        var fields = new[]
-                        {
-                            BrowserSettings.Field("name", NewName),
-                            BrowserSettings.Field("tags", BrowserSettingsCmdlet.Tags(Tag)),
-                            BrowserSettings.Field("profile", profileId == null ? null : BrowserSettings.ProfileField(profileId, SaveProfileChanges)),
-                            BrowserSettings.Field("proxy_id", proxyId),
-                            BrowserSettings.Field("disable_default_proxy", MyInvocation.BoundParameters.ContainsKey(nameof(DisableDefaultProxy)) ? DisableDefaultProxy.IsPresent : (bool?)null),
-                            BrowserSettings.Field("viewport", Viewport == null ? null : ViewportWithForce(Viewport)),
-                        };
-                        return await session.Client.UpdateAsync(Resource, target.IdOrName, fields, observer, token).ConfigureAwait(false);
-                    });
-                    session.Completions.Clear();
-                    if (PassThru)
-                    {
-                        WriteObject(browser);
-                    }
-                }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
-                {
-                    WriteFailure(ex, target.IdOrName);
-                }
-            }
+        internal override async Task<IEnumerable<KeyValuePair<string, object?>>> FieldsAsync(KernelApiClient client, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var profileId = Profile == null ? null : ProfileApi.Resource.IdOf(await client.ResolveAsync(ProfileApi.Resource, Profile, observer, cancellationToken).ConfigureAwait(false));
+            var proxyId = NoProxy ? string.Empty : Proxy == null ? null : ProxyApi.Resource.IdOf(await client.ResolveAsync(ProxyApi.Resource, Proxy, observer, cancellationToken).ConfigureAwait(false));
+            return new[]
+            {
+                BrowserSettings.Field("name", NewName),
+                BrowserSettings.Field("tags", BrowserSettingsCmdlet.Tags(Tag)),
+                BrowserSettings.Field("profile", profileId == null ? null : BrowserSettings.ProfileField(profileId, SaveProfileChanges)),
+                BrowserSettings.Field("proxy_id", proxyId),
+                BrowserSettings.Field("disable_default_proxy", MyInvocation.BoundParameters.ContainsKey(nameof(DisableDefaultProxy)) ? DisableDefaultProxy.IsPresent : (bool?)null),
+                BrowserSettings.Field("viewport", Viewport == null ? null : ViewportWithForce(Viewport)),
+            };
         }
 
         private System.Collections.Specialized.OrderedDictionary ViewportWithForce(KernelBrowserViewport viewport)

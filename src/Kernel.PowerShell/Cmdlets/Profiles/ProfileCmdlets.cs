@@ -54,48 +54,11 @@ namespace Kernel.PowerShell.Cmdlets
     /// <summary>Rename-KernelProfile: gives a profile a new name (best while no browser is using it).</summary>
     [Cmdlet(VerbsCommon.Rename, "KernelProfile", DefaultParameterSetName = IdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KernelProfile))]
-    public sealed class RenameKernelProfileCommand : TargetResourceCmdlet<KernelProfile>
+    public sealed class RenameKernelProfileCommand : RenameResourceCmdlet<KernelProfile>
     {
-        /// <summary>The new name, unique in the project.</summary>
-        [Parameter(Mandatory = true, Position = 1)]
-        [ValidatePattern("^[a-zA-Z0-9._-]{1,255}$")]
-        public string NewName { get; set; } = null!;
-
-        /// <summary>Write the renamed profile to the pipeline.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
         internal override ApiResource<KernelProfile> Resource => ProfileApi.Resource;
 
         internal override bool OneAtATime => true;
-
-        protected override void ProcessRecord()
-        {
-            var session = ResolveSession();
-            foreach (var target in Targets())
-            {
-                var what = Describe(target);
-                if (!ShouldProcess($"{what} on {session.BaseUri}", $"Rename to '{NewName}'"))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    var profile = Run("Renaming " + what, (observer, token) =>
-                        session.Client.UpdateAsync(Resource, target.IdOrName, new[] { BrowserSettings.Field("name", NewName) }, observer, token));
-                    session.Completions.Clear();
-                    if (PassThru)
-                    {
-                        WriteObject(profile);
-                    }
-                }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
-                {
-                    WriteFailure(ex, target.IdOrName);
-                }
-            }
-        }
     }
 
     /// <summary>Remove-KernelProfile: deletes profiles and the state saved in them.</summary>

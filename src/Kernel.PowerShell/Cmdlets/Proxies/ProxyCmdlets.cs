@@ -198,46 +198,9 @@ namespace Kernel.PowerShell.Cmdlets
     /// <summary>Set-KernelProxy: renames proxies (the only thing the API lets change).</summary>
     [Cmdlet(VerbsCommon.Set, "KernelProxy", DefaultParameterSetName = IdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KernelProxy))]
-    public sealed class SetKernelProxyCommand : TargetResourceCmdlet<KernelProxy>
+    public sealed class SetKernelProxyCommand : RenameResourceCmdlet<KernelProxy>
     {
-        /// <summary>The proxy's new name.</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public string NewName { get; set; } = null!;
-
-        /// <summary>Write the changed proxy to the pipeline.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
         internal override ApiResource<KernelProxy> Resource => ProxyApi.Resource;
-
-        protected override void ProcessRecord()
-        {
-            var session = ResolveSession();
-            foreach (var target in Targets())
-            {
-                var what = Describe(target);
-                if (!ShouldProcess($"{what} on {session.BaseUri}", $"Rename to '{NewName}'"))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    var proxy = Run("Renaming " + what, (observer, token) =>
-                        session.Client.UpdateAsync(Resource, target.IdOrName, new[] { BrowserSettings.Field("name", NewName) }, observer, token));
-                    session.Completions.Clear();
-                    if (PassThru)
-                    {
-                        WriteObject(proxy);
-                    }
-                }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
-                {
-                    WriteFailure(ex, target.IdOrName);
-                }
-            }
-        }
     }
 
     /// <summary>Remove-KernelProxy: deletes proxies (browsers already using one keep it).</summary>
