@@ -55,30 +55,15 @@ public static class BrowserRoutes
             return KernelErrors.BadRequest($"invalid status '{status}': must be one of {string.Join(", ", Statuses)}");
         }
 
-        if (Paging.TryRead(context.Request, out var limit, out var offset) is { } bad)
-        {
-            return bad;
-        }
-
         var scope = string.IsNullOrEmpty(status) ? (include_deleted == "true" ? "all" : "active") : status;
         var tags = TagFilter.Read(context.Request);
         var now = clock.GetUtcNow().UtcDateTime;
-        List<BrowserView> matches;
-        lock (world.Gate)
-        {
-            matches = world.Browsers(ProjectScope.Of(context))
-                .Where(b => scope == "all" || (scope == "active") == b.IsActive)
-                .Where(b => string.IsNullOrEmpty(query) || Matches(b, query))
-                .Where(b => tags.All(t => b.Tags.TryGetValue(t.Key, out var value) && value == t.Value))
-                .Select(b => b.View(world, now))
-                .ToList();
-        }
-
-        return Paging.Page(context.Response, matches, limit, offset);
+        return Paging.List(context, world, () => world.Browsers(ProjectScope.Of(context))
+            .Where(b => scope == "all" || (scope == "active") == b.IsActive)
+            .Where(b => Paging.Found(query, b.Name, b.Id, b.ProfileId, b.ProxyId))
+            .Where(b => tags.All(t => b.Tags.TryGetValue(t.Key, out var value) && value == t.Value))
+            .Select(b => b.View(world, now)));
     }
-
-    private static bool Matches(BrowserRecord browser, string query) =>
-        new[] { browser.Name, browser.Id, browser.ProfileId, browser.ProxyId }.Any(field => field?.Contains(query, StringComparison.OrdinalIgnoreCase) == true);
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, World world, BrowserSessions sessions, TimeProvider clock)
     {

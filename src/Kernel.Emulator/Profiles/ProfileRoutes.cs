@@ -64,25 +64,11 @@ public static partial class ProfileRoutes
         }
     }
 
-    private static IResult List(HttpContext context, World world, string? name, string? query)
-    {
-        if (Paging.TryRead(context.Request, out var limit, out var offset) is { } bad)
-        {
-            return bad;
-        }
-
-        List<ProfileView> matches;
-        lock (world.Gate)
-        {
-            matches = world.Profiles(ProjectScope.Of(context))
-                .Where(p => string.IsNullOrEmpty(name) || World.SameName(p.Name, name))
-                .Where(p => string.IsNullOrEmpty(query) || p.Id.Contains(query, StringComparison.OrdinalIgnoreCase) || p.Name?.Contains(query, StringComparison.OrdinalIgnoreCase) == true)
-                .Select(p => p.View())
-                .ToList();
-        }
-
-        return Paging.Page(context.Response, matches, limit, offset);
-    }
+    private static IResult List(HttpContext context, World world, string? name, string? query) =>
+        Paging.List(context, world, () => world.Profiles(ProjectScope.Of(context))
+            .Where(p => string.IsNullOrEmpty(name) || World.SameName(p.Name, name))
+            .Where(p => Paging.Found(query, p.Id, p.Name))
+            .Select(p => p.View()));
 
     private static async Task<IResult> RenameAsync(string id, HttpContext context, World world, TimeProvider clock)
     {

@@ -158,26 +158,11 @@ public static class ProxyRoutes
         return (settings, password, null);
     }
 
-    private static IResult List(HttpContext context, World world, string? name, string? query)
-    {
-        if (Paging.TryRead(context.Request, out var limit, out var offset) is { } bad)
-        {
-            return bad;
-        }
-
-        List<ProxyView> matches;
-        lock (world.Gate)
-        {
-            matches = world.Proxies(ProjectScope.Of(context))
-                .Where(p => string.IsNullOrEmpty(name) || World.SameName(p.Name, name))
-                .Where(p => string.IsNullOrEmpty(query) || p.Id == query
-                    || new[] { p.Name, p.IpAddress, p.Settings.GetValueOrDefault("host") as string }.Any(field => field?.Contains(query, StringComparison.OrdinalIgnoreCase) == true))
-                .Select(p => p.View())
-                .ToList();
-        }
-
-        return Paging.Page(context.Response, matches, limit, offset);
-    }
+    private static IResult List(HttpContext context, World world, string? name, string? query) =>
+        Paging.List(context, world, () => world.Proxies(ProjectScope.Of(context))
+            .Where(p => string.IsNullOrEmpty(name) || World.SameName(p.Name, name))
+            .Where(p => p.Id == query || Paging.Found(query, p.Name, p.IpAddress, p.Settings.GetValueOrDefault("host") as string))
+            .Select(p => p.View()));
 
     private static async Task<IResult> RenameAsync(string id, HttpContext context, World world)
     {
