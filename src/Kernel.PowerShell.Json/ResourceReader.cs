@@ -9,7 +9,8 @@ using static Kernel.PowerShell.Json.WireFormatReader;
 namespace Kernel.PowerShell.Json
 {
     /// <summary>
-    /// The resources' JSON (browsers, profiles, proxies, replays; the pinned SDK's resources/*.d.ts) read into the
+    /// The resources' JSON (browsers, profiles, proxies, replays; the pinned SDK's resources/*.d.ts; deployments,
+    /// invocations and apps through <see cref="WireFormatReader"/>) read into the
     /// module's types, defensively: unknown fields are ignored, unknown enum values kept as text. A new resource
     /// is one more entry in <see cref="Readers"/>.
     /// </summary>
@@ -21,6 +22,9 @@ namespace Kernel.PowerShell.Json
             [typeof(KernelProfile)] = ("profile", ToProfile),
             [typeof(KernelProxy)] = ("proxy", ToProxy),
             [typeof(KernelBrowserReplay)] = ("replay", ToReplay),
+            [typeof(KernelDeployment)] = ("deployment", ToDeployment),
+            [typeof(KernelInvocation)] = ("invocation", ToInvocation),
+            [typeof(KernelApp)] = ("app", e => ToApp(e)),
         };
 
         public static T Parse<T>(string json)

@@ -94,7 +94,7 @@ namespace Kernel.PowerShell.Api
         internal static T Single<T>(ApiResource<T> resource, string name, IReadOnlyList<T> named)
             where T : class => named.Count switch
             {
-                0 => throw new KernelObjectNotFoundException(resource.Noun, name, byName: true),
+                0 => throw resource.NameNotFound(name),
                 1 => named[0],
                 _ => throw new KernelAmbiguousNameException(resource.Plural, name, named.Select(resource.IdOf).ToList()),
             };

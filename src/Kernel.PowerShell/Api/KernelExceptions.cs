@@ -86,8 +86,8 @@ namespace Kernel.PowerShell
     /// </summary>
     public sealed class KernelObjectNotFoundException : Exception
     {
-        internal KernelObjectNotFoundException(string noun, string reference, bool byName, Exception? inner = null)
-            : base(byName ? $"No {noun} is named '{reference}'." : $"{Capitalized(noun)} '{reference}' was not found.", inner)
+        internal KernelObjectNotFoundException(string noun, string reference, bool byName, Exception? inner = null, string? message = null)
+            : base(message ?? (byName ? $"No {noun} is named '{reference}'." : $"{Capitalized(noun)} '{reference}' was not found."), inner)
         {
             Noun = noun;
             Reference = reference;

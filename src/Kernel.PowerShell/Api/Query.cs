@@ -26,6 +26,9 @@ namespace Kernel.PowerShell.Api
         public Query WithMap(string name, IEnumerable<KeyValuePair<string, string>>? map) =>
             map == null ? this : map.Aggregate(this, (query, pair) => query.With(name + "[" + pair.Key + "]", pair.Value));
 
+        /// <summary>True when no parameter is set.</summary>
+        public bool IsEmpty => _pairs.Count == 0;
+
         public override string ToString() =>
             _pairs.Count == 0 ? string.Empty : "?" + string.Join("&", _pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
     }

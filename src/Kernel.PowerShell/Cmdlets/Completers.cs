@@ -80,7 +80,7 @@ namespace Kernel.PowerShell.Cmdlets
     {
         internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters) =>
             ("apps", async token => (await Collect<KernelApp>(
-                    emit => client.ListAppsAsync(null, null, null, 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
+                    emit => client.ListAsync(AppApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
                     app => new CompletionItem(app.AppName, app.AppName)).ConfigureAwait(false))
                 .GroupBy(i => i.Text, StringComparer.Ordinal)
                 .Select(g => new CompletionItem(g.Key, $"{g.Key} (versions: {g.Count()})"))
@@ -97,7 +97,7 @@ namespace Kernel.PowerShell.Cmdlets
             return ("actions:" + appName + ":" + version, async token =>
             {
                 var apps = new List<KernelApp>();
-                await client.ListAppsAsync(appName, version, null, 0, KernelApiClient.MaxPageSize, app => { apps.Add(app); return true; }, NullObserver.Instance, token).ConfigureAwait(false);
+                await client.ListAsync(AppApi.Resource, new Query().With("app_name", appName).With("version", version), 0, KernelApiClient.MaxPageSize, app => { apps.Add(app); return true; }, NullObserver.Instance, token).ConfigureAwait(false);
                 return apps.SelectMany(app => app.Actions)
                     .GroupBy(action => action.Name, StringComparer.Ordinal)
                     .Select(g => new CompletionItem(g.Key, string.Join(", ", g.Select(a => a.AppName + " " + a.Version).Distinct())))
@@ -111,7 +111,7 @@ namespace Kernel.PowerShell.Cmdlets
     {
         internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters) =>
             ("deployments", token => Collect<KernelDeployment>(
-                emit => client.ListDeploymentsAsync(null, null, null, 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
+                emit => client.ListAsync(DeploymentApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
                 d => new CompletionItem(d.Id, $"{d.Status} {d.EntrypointRelPath} {d.CreatedAt.LocalDateTime:yyyy-MM-dd HH:mm}")));
     }
 
@@ -120,7 +120,7 @@ namespace Kernel.PowerShell.Cmdlets
     {
         internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters) =>
             ("invocations", token => Collect<KernelInvocation>(
-                emit => client.ListInvocationsAsync(new InvocationFilter(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
+                emit => client.ListAsync(InvocationApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
                 i => new CompletionItem(i.Id, $"{i.Status} {i.AppName}/{i.ActionName}")));
     }
 }

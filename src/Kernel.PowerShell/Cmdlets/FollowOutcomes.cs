@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Kernel.PowerShell.Api;
@@ -8,82 +9,70 @@ namespace Kernel.PowerShell.Cmdlets
     /// <summary>How the end of a follow reaches the pipeline: the object on success, one ErrorRecord otherwise.</summary>
     internal static class FollowOutcomes
     {
-        public static void Write(KernelCmdlet cmdlet, FollowResult<KernelDeployment> result, TimeSpan timeout)
-        {
-            var id = result.Id;
-            switch (result.Outcome)
-            {
-                case FollowOutcome.Succeeded:
-                    cmdlet.WriteObject(result.Last);
-                    break;
-                case FollowOutcome.Failed:
-                    var deployment = result.Last!;
-                    var reason = string.IsNullOrEmpty(deployment.StatusReason) ? "no reason given" : deployment.StatusReason;
-                    cmdlet.WriteError(WithRecentLog(ErrorCatalog.Create(
-                        ErrorCatalog.DeploymentFailed,
-                        ErrorCategory.InvalidResult,
-                        deployment,
-                        $"Deployment {deployment.Id} {deployment.Status}: {reason}"), result.RecentLog));
-                    break;
-                case FollowOutcome.StreamError:
-                    cmdlet.WriteError(WithRecentLog(ErrorCatalog.Create(
-                        ErrorCatalog.DeploymentStreamError,
-                        ErrorCategory.InvalidResult,
-                        (object?)result.Last ?? id,
-                        $"Deployment {id} reported an error: {result.Error}"), result.RecentLog));
-                    break;
-                default:
-                    cmdlet.WriteError(ErrorCatalog.Create(
-                        ErrorCatalog.DeploymentWaitTimeout,
-                        ErrorCategory.OperationTimeout,
-                        (object?)result.Last ?? id,
-                        $"Deployment {id} did not settle within {timeout} (status: {result.Last?.Status ?? "not reported yet"}). It may still finish: Wait-KernelDeployment -Id {id}"));
-                    break;
-            }
-        }
+        private static readonly Subject<KernelDeployment> Deployments = new Subject<KernelDeployment>(
+            "Deployment",
+            ErrorCatalog.DeploymentStreamError,
+            ErrorCatalog.DeploymentWaitTimeout,
+            d => d.Status,
+            deployment => ErrorCatalog.Create(
+                ErrorCatalog.DeploymentFailed,
+                ErrorCategory.InvalidResult,
+                deployment,
+                $"Deployment {deployment.Id} {deployment.Status}: {(string.IsNullOrEmpty(deployment.StatusReason) ? "no reason given" : deployment.StatusReason)}"),
+            (id, timeout, status) => $"did not settle within {timeout} (status: {status}). It may still finish: Wait-KernelDeployment -Id {id}");
 
-        public static void Write(KernelCmdlet cmdlet, FollowResult<KernelInvocation> result, TimeSpan timeout)
-        {
-            var id = result.Id;
-            switch (result.Outcome)
-            {
-                case FollowOutcome.Succeeded:
-                    cmdlet.WriteObject(result.Last);
-                    break;
-                case FollowOutcome.Failed:
-                    WriteFailed(cmdlet, result.Last!, result);
-                    break;
-                case FollowOutcome.StreamError:
-                    cmdlet.WriteError(WithRecentLog(ErrorCatalog.Create(
-                        ErrorCatalog.InvocationStreamError,
-                        ErrorCategory.InvalidResult,
-                        (object?)result.Last ?? id,
-                        $"Invocation {id} reported an error: {result.Error}"), result.RecentLog));
-                    break;
-                default:
-                    cmdlet.WriteError(ErrorCatalog.Create(
-                        ErrorCatalog.InvocationWaitTimeout,
-                        ErrorCategory.OperationTimeout,
-                        (object?)result.Last ?? id,
-                        $"Invocation {id} did not finish within {timeout} (status: {result.Last?.Status ?? "not reported yet"}). It is still running on Kernel: Wait-KernelInvocation -Id {id}, or Stop-KernelInvocation -Id {id}"));
-                    break;
-            }
-        }
+        private static readonly Subject<KernelInvocation> Invocations = new Subject<KernelInvocation>(
+            "Invocation",
+            ErrorCatalog.InvocationStreamError,
+            ErrorCatalog.InvocationWaitTimeout,
+            i => i.Status,
+            Failed,
+            (id, timeout, status) => $"did not finish within {timeout} (status: {status}). It is still running on Kernel: Wait-KernelInvocation -Id {id}, or Stop-KernelInvocation -Id {id}");
+
+        public static void Write(KernelCmdlet cmdlet, FollowResult<KernelDeployment> result, TimeSpan timeout) => Write(cmdlet, result, timeout, Deployments);
+
+        public static void Write(KernelCmdlet cmdlet, FollowResult<KernelInvocation> result, TimeSpan timeout) => Write(cmdlet, result, timeout, Invocations);
 
         /// <summary>An invocation that ended failed: the error carries it, its output and its last log lines.</summary>
-        public static void WriteFailed(KernelCmdlet cmdlet, KernelInvocation invocation, FollowResult<KernelInvocation>? result = null)
+        public static void WriteFailed(KernelCmdlet cmdlet, KernelInvocation invocation) => cmdlet.WriteError(Failed(invocation));
+
+        private static ErrorRecord Failed(KernelInvocation invocation) => ErrorCatalog.Create(
+            ErrorCatalog.InvocationFailed,
+            ErrorCategory.InvalidResult,
+            invocation,
+            $"Invocation {invocation.Id} of {invocation.AppName}/{invocation.ActionName} failed: {(string.IsNullOrEmpty(invocation.OutputJson) ? invocation.StatusReason ?? "no reason given" : invocation.OutputJson)}");
+
+        private static void Write<T>(KernelCmdlet cmdlet, FollowResult<T> result, TimeSpan timeout, Subject<T> subject)
+            where T : class
         {
-            var detail = string.IsNullOrEmpty(invocation.OutputJson) ? invocation.StatusReason ?? "no reason given" : invocation.OutputJson;
-            var record = ErrorCatalog.Create(
-                ErrorCatalog.InvocationFailed,
-                ErrorCategory.InvalidResult,
-                invocation,
-                $"Invocation {invocation.Id} of {invocation.AppName}/{invocation.ActionName} failed: {detail}");
-            cmdlet.WriteError(result == null ? record : WithRecentLog(record, result.RecentLog));
+            var id = result.Id;
+            switch (result.Outcome)
+            {
+                case FollowOutcome.Succeeded:
+                    cmdlet.WriteObject(result.Last);
+                    break;
+                case FollowOutcome.Failed:
+                    cmdlet.WriteError(WithRecentLog(subject.Failed(result.Last!), result.RecentLog));
+                    break;
+                case FollowOutcome.StreamError:
+                    cmdlet.WriteError(WithRecentLog(ErrorCatalog.Create(
+                        subject.StreamErrorId,
+                        ErrorCategory.InvalidResult,
+                        (object?)result.Last ?? id,
+                        $"{subject.Noun} {id} reported an error: {result.Error}"), result.RecentLog));
+                    break;
+                default:
+                    cmdlet.WriteError(ErrorCatalog.Create(
+                        subject.TimeoutErrorId,
+                        ErrorCategory.OperationTimeout,
+                        (object?)result.Last ?? id,
+                        $"{subject.Noun} {id} {subject.TimedOut(id, timeout, result.Last == null ? "not reported yet" : subject.StatusOf(result.Last))}"));
+                    break;
+            }
         }
 
         /// <summary>Puts the last log lines in the error's RecommendedAction, where $Error shows them.</summary>
-        private static ErrorRecord WithRecentLog(ErrorRecord record, System.Collections.Generic.IReadOnlyList<KernelLogEntry> recentLog)
+        private static ErrorRecord WithRecentLog(ErrorRecord record, IReadOnlyList<KernelLogEntry> recentLog)
         {
             if (recentLog.Count > 0)
             {
@@ -94,6 +83,33 @@ namespace Kernel.PowerShell.Cmdlets
             }
 
             return record;
+        }
+
+        /// <summary>What differs between the ends of following a deployment and an invocation: words and ErrorIds.</summary>
+        private sealed class Subject<T>
+        {
+            public Subject(string noun, string streamErrorId, string timeoutErrorId, Func<T, string> statusOf, Func<T, ErrorRecord> failed, Func<string, TimeSpan, string, string> timedOut)
+            {
+                Noun = noun;
+                StreamErrorId = streamErrorId;
+                TimeoutErrorId = timeoutErrorId;
+                StatusOf = statusOf;
+                Failed = failed;
+                TimedOut = timedOut;
+            }
+
+            public string Noun { get; }
+
+            public string StreamErrorId { get; }
+
+            public string TimeoutErrorId { get; }
+
+            public Func<T, string> StatusOf { get; }
+
+            public Func<T, ErrorRecord> Failed { get; }
+
+            /// <summary>The rest of the timeout message after "&lt;Noun&gt; &lt;id&gt; ": (id, timeout, status).</summary>
+            public Func<string, TimeSpan, string, string> TimedOut { get; }
         }
     }
 }

@@ -10,8 +10,9 @@ namespace Kernel.PowerShell.Api
     internal sealed class ApiResource<T>
         where T : class
     {
-        public ApiResource(string path, string noun, string plural, Func<T, string> idOf, Func<T, string?> nameOf, bool namesInPath, string nameQuery)
+        public ApiResource(string path, string noun, string plural, Func<T, string> idOf, Func<T, string?> nameOf, bool namesInPath, string nameQuery, string? namedAs = null)
         {
+            NamedAs = namedAs ?? "is named";
             Path = path;
             Noun = noun;
             Plural = plural;
@@ -42,6 +43,13 @@ namespace Kernel.PowerShell.Api
         /// </summary>
         public string NameQuery { get; }
 
+        /// <summary>How a name relates to an object, for "No invocation of an app named 'x'.": "is named" by default.</summary>
+        public string NamedAs { get; }
+
         public string ItemPath(string idOrName) => Path + "/" + Uri.EscapeDataString(idOrName);
+
+        /// <summary>The error for a name that no object of this resource has.</summary>
+        public KernelObjectNotFoundException NameNotFound(string name) =>
+            new KernelObjectNotFoundException(Noun, name, byName: true, message: $"No {Noun} {NamedAs} '{name}'.");
     }
 }

@@ -24,68 +24,11 @@ namespace Kernel.PowerShell.Cmdlets
             return $"{Resource.Noun} {id}{(string.IsNullOrEmpty(name) || name == id ? string.Empty : $" ({name})")}";
         }
 
-        /// <summary>Writes the object each id names, one request each; one error per id that fails, naming it. -Skip/-First pick from the ids.</summary>
-        internal void WriteById(IEnumerable<string> ids, Query query)
-        {
-            var client = ResolveClient();
-            foreach (var id in ids)
-            {
-                if (Window.Full)
-                {
-                    return;
-                }
+        /// <summary>Writes the object each id names (see <see cref="KernelSessionCmdlet.WriteById{T}"/>).</summary>
+        internal void WriteById(IEnumerable<string> ids, Query query) => WriteById(Resource, ids, query);
 
-                if (!Window.Take())
-                {
-                    continue;
-                }
-
-                try
-                {
-                    WriteObject(Run($"Getting {Resource.Noun} {id}", (observer, token) => client.GetAsync(Resource, id, query, observer, token)));
-                }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
-                {
-                    WriteFailure(ex, id);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Writes every object of the listing over all pages, newest first as the API orders them: with
-        /// <paramref name="names"/>, those whose names match (a literal name that matches nothing is an
-        /// ObjectNotFound error naming it; a wildcard is not); with <paramref name="keep"/>, those it keeps. Without
-        /// either, -Skip/-First go to the API as offset and limit.
-        /// </summary>
-        internal void WriteList(Query filter, IReadOnlyList<string>? names, Func<T, bool>? keep = null)
-        {
-            var client = ResolveClient();
-            var activity = $"Listing {Resource.Plural}";
-            if (names == null && keep == null)
-            {
-                TryWrite(() => WritePaged<T>(activity, (skip, first, emit, observer, token) => client.ListAsync(Resource, filter, skip, first, emit, observer, token)));
-                return;
-            }
-
-            WriteTotalCount();
-            IReadOnlyList<string> missing = Array.Empty<string>();
-            TryWrite(() => RunStreaming<T>(activity, async (observer, emit, token) =>
-            {
-                bool Offer(T item) => (keep != null && !keep(item)) || (Window.Take() ? emit(item) : !Window.Full);
-                if (names == null)
-                {
-                    await client.ListAsync(Resource, filter, 0, long.MaxValue, Offer, observer, token).ConfigureAwait(false);
-                }
-                else
-                {
-                    missing = await client.ListNamedAsync(Resource, names, filter, Offer, observer, token).ConfigureAwait(false);
-                }
-            }));
-            foreach (var name in missing)
-            {
-                WriteFailure(new KernelObjectNotFoundException(Resource.Noun, name, byName: true), name);
-            }
-        }
+        /// <summary>Writes the listing (see <see cref="KernelSessionCmdlet.WriteList{T}"/>).</summary>
+        internal void WriteList(Query filter, IReadOnlyList<string>? names, Func<T, bool>? keep = null) => WriteList(Resource, filter, names, keep);
 
         /// <summary>
         /// The objects a command acts on: each id as given (the API decides whether it exists; nothing is asked
@@ -122,18 +65,6 @@ namespace Kernel.PowerShell.Cmdlets
             }
 
             return targets;
-        }
-
-        private void TryWrite(Action write)
-        {
-            try
-            {
-                write();
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                WriteFailure(ex, null);
-            }
         }
     }
 
