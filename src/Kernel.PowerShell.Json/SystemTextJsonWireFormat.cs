@@ -12,12 +12,6 @@ namespace Kernel.PowerShell.Json
 
         public string? ParseInvocationId(string json) => WireFormatReader.Parse(json, "invocation", e => WireFormatReader.String(e, "id"));
 
-        public IReadOnlyList<KernelDeployment> ParseDeployments(string json, string what) => WireFormatReader.ParseArray(json, what, WireFormatReader.ToDeployment);
-
-        public IReadOnlyList<KernelApp> ParseApps(string json, string what) => WireFormatReader.ParseArray(json, what, e => WireFormatReader.ToApp(e));
-
-        public IReadOnlyList<KernelInvocation> ParseInvocations(string json, string what) => WireFormatReader.ParseArray(json, what, WireFormatReader.ToInvocation);
-
         public T ParseResource<T>(string json)
             where T : class => ResourceReader.Parse<T>(json);
 

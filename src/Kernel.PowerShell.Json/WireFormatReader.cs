@@ -16,17 +16,6 @@ namespace Kernel.PowerShell.Json
 
         public static KernelInvocation ParseInvocation(string json) => Parse(json, "invocation", ToInvocation);
 
-        /// <summary>Parses a list page: a bare JSON array of objects.</summary>
-        public static List<T> ParseArray<T>(string json, string what, Func<JsonElement, T> convert) => Parse(json, what + " list", root =>
-        {
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                throw new KernelProtocolException($"The Kernel API sent a {what} list that is not a JSON array.");
-            }
-
-            return root.EnumerateArray().Select(convert).ToList();
-        });
-
         public static T Parse<T>(string json, string what, Func<JsonElement, T> convert)
         {
             JsonDocument doc;

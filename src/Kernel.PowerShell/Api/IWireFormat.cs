@@ -15,13 +15,6 @@ namespace Kernel.PowerShell.Api
         /// <summary>The id of the invocation <c>POST /invocations</c> answered with, or null if it has none.</summary>
         string? ParseInvocationId(string json);
 
-        /// <summary>A list page: a bare JSON array; <paramref name="what"/> names it in errors ("deployments").</summary>
-        IReadOnlyList<KernelDeployment> ParseDeployments(string json, string what);
-
-        IReadOnlyList<KernelApp> ParseApps(string json, string what);
-
-        IReadOnlyList<KernelInvocation> ParseInvocations(string json, string what);
-
         /// <summary>One object of a resource (a browser, profile, proxy, replay): <typeparamref name="T"/> is its model type.</summary>
         T ParseResource<T>(string json)
             where T : class;

@@ -44,7 +44,7 @@ namespace Kernel.PowerShell.Cmdlets
         internal override ApiResource<KernelBrowser> Resource => BrowserApi.Resource;
 
         internal override Query ListFilter() =>
-            base.ListFilter().With("status", Status?.ToLowerInvariant()).WithMap("tags", Tags(Tag));
+            base.ListFilter().With("status", Status?.ToLowerInvariant()).WithMap("tags", BrowserSettingsCmdlet.Tags(Tag));
 
         internal override Query GetQuery() => new Query().WithFlag("include_deleted", IncludeDeleted);
 
@@ -75,7 +75,5 @@ namespace Kernel.PowerShell.Cmdlets
                 }
             }
         }
-
-        private static System.Collections.Generic.Dictionary<string, string>? Tags(IDictionary? tags) => BrowserSettingsCmdlet.Tags(tags);
     }
 }
