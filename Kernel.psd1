@@ -1,13 +1,14 @@
-# Source manifest of the Kernel module. build.ps1 stages it into out/Kernel/ with the version from
-# Directory.Build.props in place of the token below.
+# Source manifest of the Kernel module. build.ps1 stages it into out/Kernel/ without these comment lines, with the
+# version from Directory.Build.props and the release notes from that version's section of CHANGELOG.md in place of
+# the {{...}} tokens below.
 @{
     RootModule             = 'Kernel.PowerShell.dll'
     ModuleVersion          = '{{ModuleVersion}}'
     CompatiblePSEditions   = @('Desktop', 'Core')
     GUID                   = '5b0d7b0e-4a8f-4f55-9d0e-3c7f6f0c2a11'
-    Author                 = 'Kernel for PowerShell contributors'
-    CompanyName            = 'Kernel for PowerShell contributors'
-    Copyright              = '(c) Kernel for PowerShell contributors.'
+    Author                 = 'the Kernel for PowerShell authors'
+    CompanyName            = 'the Kernel for PowerShell authors'
+    Copyright              = 'Copyright (c) 2026 the Kernel for PowerShell authors. Licensed under the MIT License (the LICENSE file in the module folder).'
     Description            = 'Deploy and run apps on Kernel (browser infrastructure for AI agents) from PowerShell: package and deploy app folders, follow deployments, run browsers with profiles, proxies and replays, and test against a local Kernel API emulator.'
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
@@ -46,14 +47,23 @@
         'Test-KernelProxy'
         'Start-KernelEmulator'
         'Stop-KernelEmulator'
+        'Set-KernelEmulator'
+        'Add-KernelEmulatorFault'
+        'Get-KernelEmulatorFault'
+        'Clear-KernelEmulatorFault'
+        'Set-KernelEmulatorOutcome'
+        'Clear-KernelEmulatorOutcome'
+        'Get-KernelEmulatorJournal'
+        'Clear-KernelEmulatorJournal'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags         = @('Kernel', 'Deploy', 'Browser', 'Agents', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'Deployments (folder, ZIP or GitHub; follow, logs, remove), apps, invocations, browsers, profiles, proxies, replays, sessions and the local Kernel emulator.'
+            # MIT-licensed (LICENSE ships in the module folder). No LicenseUri or ProjectUri: there is no public address yet.
+            Tags         = @('Kernel', 'Deploy', 'Browser', 'Agents', 'MIT', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ReleaseNotes = '{{ReleaseNotes}}'
         }
     }
 }

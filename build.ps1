@@ -7,7 +7,8 @@
       Build  - compiles everything and stages a loadable module at out/Kernel/ (with the emulator in out/Kernel/emulator/
                and the help, built from docs/en-US, in out/Kernel/en-US/).
       Test   - Build and Package, then the xunit suite, the Pester suite in a fresh pwsh, and the conformance referees
-               (the official SDK and the OpenAPI spec through Prism, tests/Conformance); ends with "N passed, N failed".
+               (the official SDK and the OpenAPI spec through Prism, tests/Conformance; they need Node.js 20+ and npm,
+               and are reported as skipped, with the reason, without them); ends with "N passed, N failed".
       Package - Build, then packs out/Kernel into out/package/Kernel.<version>.nupkg (installable with
                Install-PSResource or Install-Module from a local folder repository).
       Demo   - Build, then deploys examples/page-title to a local emulator and follows it to running.
@@ -49,6 +50,15 @@ function Get-ModuleVersion {
     $version
 }
 
+function Get-ReleaseNotes {
+    # The section of CHANGELOG.md for the version being built: the one place release notes are written.
+    $version = Get-ModuleVersion
+    $changelog = (Get-Content -Raw (Join-Path $root 'CHANGELOG.md')).Replace("`r`n", "`n")
+    $section = [regex]::Match($changelog, "(?ms)^## $([regex]::Escape($version))[ \t]*\n(?<notes>.*?)(?=^## |\z)")
+    if (-not $section.Success -or -not $section.Groups['notes'].Value.Trim()) { throw "CHANGELOG.md has no '## $version' section with the release notes of $version." }
+    $section.Groups['notes'].Value.Trim()
+}
+
 function Get-PackageAsset {
     # A file of a package the project restored, at the version its restore chose (so the csproj stays the one source).
     param([string] $Project, [string] $Package, [string] $Asset)
@@ -70,21 +80,29 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/Kernel.PowerShell'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet', '-o', $publish)
     $publishJson = Join-Path $out 'publish-json'
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/Kernel.PowerShell.Json'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet', '-o', $publishJson)
+    # The emulator ships framework-dependent: Kernel.Emulator.dll, its dependencies and its runtimeconfig/deps json
+    # (its project turns off the apphost, web.config and static assets); debug symbols stay out, as the module's do.
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/Kernel.Emulator'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet', '-o', (Join-Path $staged 'emulator'))
+    Get-ChildItem (Join-Path $staged 'emulator') -Filter *.pdb | Remove-Item
 
     # Only the cmdlet assembly sits in the module folder. Kernel.PowerShell.Json and System.Text.Json go to
     # dependencies/, which nothing but the module itself looks in (see src/Kernel.PowerShell/Api/WireFormat.cs): the
     # netstandard2.0 closure there serves Windows PowerShell 5.1; dependencies/core holds System.Text.Json's net8.0
     # build for the module's own load context on PowerShell 7.
-    Get-ChildItem $publish -File | Where-Object Extension -in '.dll', '.pdb' | Copy-Item -Destination $staged
+    Get-ChildItem $publish -File -Filter *.dll | Copy-Item -Destination $staged
     $dependencies = New-Item -ItemType Directory (Join-Path $staged 'dependencies')
-    Get-ChildItem $publishJson -File | Where-Object Extension -in '.dll', '.pdb' | Copy-Item -Destination $dependencies
+    Get-ChildItem $publishJson -File -Filter *.dll | Copy-Item -Destination $dependencies
     $core = New-Item -ItemType Directory (Join-Path $dependencies 'core')
     Copy-Item (Get-PackageAsset -Project 'src/Kernel.PowerShell.Json' -Package 'System.Text.Json' -Asset 'lib/net8.0/System.Text.Json.dll') $core
-    Copy-Item (Join-Path $root 'src/Kernel.PowerShell/Kernel.Format.ps1xml') $staged
-    $manifest = (Get-Content -Raw (Join-Path $root 'Kernel.psd1')).Replace('{{ModuleVersion}}', (Get-ModuleVersion))
+    Copy-Item (Join-Path $root 'src/Kernel.PowerShell/Kernel.Format.ps1xml'), (Join-Path $root 'LICENSE') $staged
+    # The source manifest's leading comment is about the tokens; the staged one has neither.
+    $manifest = (Get-Content -Raw (Join-Path $root 'Kernel.psd1')) -replace '\A(\s*#[^\n]*\n)+', ''
+    $manifest = $manifest.Replace('{{ModuleVersion}}', (Get-ModuleVersion)).Replace('{{ReleaseNotes}}', (Get-ReleaseNotes).Replace("'", "''"))
     Set-Content -Path (Join-Path $staged 'Kernel.psd1') -Value $manifest -Encoding utf8NoBOM
     Remove-Item -Recurse -Force $publish, $publishJson
+    # The example app the help and about_Kernel deploy, so their examples work from an installed module too.
+    $examples = New-Item -ItemType Directory (Join-Path $staged 'examples')
+    Copy-Item -Recurse (Join-Path $root 'examples/page-title') $examples
 
     # Help: markdown in docs/en-US becomes MAML and about_ topics; syntax and metadata come from the staged DLL.
     & (Join-Path $root 'tools/Build-Help.ps1') -DocsPath (Join-Path $root 'docs/en-US') -ModulePath (Join-Path $staged 'Kernel.psd1') -OutputPath (Join-Path $staged 'en-US')
@@ -183,6 +201,10 @@ switch ($Task) {
         New-Item -ItemType Directory -Force $results | Out-Null
         $suites = @(Invoke-UnitTests; Invoke-PesterTests; Invoke-ConformanceTests)
         $suites | Format-Table -AutoSize | Out-Host
+        # What was skipped, and why (the conformance referees need Node.js, the Prism pass the spec mirror).
+        $report = Join-Path $results 'conformance-report.json'
+        $skippedChecks = if (Test-Path $report) { @(Get-Content -Raw $report | ConvertFrom-Json | Where-Object Result -EQ 'Skipped') } else { @() }
+        foreach ($group in $skippedChecks | Group-Object Message) { Write-Host "Conformance: $($group.Count) skipped: $($group.Name)" }
         $passed = ($suites | Measure-Object Passed -Sum).Sum
         $failed = ($suites | Measure-Object Failed -Sum).Sum
         $skipped = ($suites | Measure-Object Skipped -Sum).Sum

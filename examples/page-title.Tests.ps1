@@ -4,7 +4,6 @@ BeforeAll {
     Import-Module Kernel
     $emulator = Start-KernelEmulator -StepDelay 0.05
     Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey
-    $control = "$($emulator.BaseUri)_emulator"   # the emulator's test controls: journal, faults, scripted outcomes
     $app = Join-Path $PSScriptRoot 'page-title'
 }
 
@@ -14,6 +13,13 @@ AfterAll {
 }
 
 Describe 'Deploying page-title' {
+    BeforeEach {
+        # Each test starts with an empty journal, no faults and no scripted outcomes.
+        Clear-KernelEmulatorJournal
+        Clear-KernelEmulatorFault
+        Clear-KernelEmulatorOutcome
+    }
+
     It 'reaches running' {
         $deployment = New-KernelDeployment -Path $app -EntrypointRelPath main.py -EnvVars @{ GREETING = 'hi' } | Wait-KernelDeployment
 
@@ -21,36 +27,31 @@ Describe 'Deploying page-title' {
     }
 
     It 'sends the archive, the entrypoint and the env var names the API expects' {
-        Invoke-RestMethod -Method Delete "$control/journal"
-
         New-KernelDeployment -Path $app -EntrypointRelPath main.py -EnvVars @{ GREETING = 'hi' } | Out-Null
 
-        $upload = (Invoke-RestMethod "$control/journal") | Where-Object { $_.method -eq 'POST' -and $_.path -eq '/deployments' }
-        $upload.form_fields | Should -Contain 'file'
-        $upload.form_fields | Should -Contain 'entrypoint_rel_path'
-        $upload.form_fields | Should -Contain 'env_vars[GREETING]'
-        $upload.headers.Authorization | Should -Be 'Bearer REDACTED'
+        $upload = Get-KernelEmulatorJournal -Method POST -Path /deployments
+        $upload.FormFields | Should -Contain 'file'
+        $upload.FormFields | Should -Contain 'entrypoint_rel_path'
+        $upload.FormFields | Should -Contain 'env_vars[GREETING]'
+        $upload.Headers.Authorization | Should -Be 'Bearer REDACTED'
     }
 
     It 'fails the wait with the build''s reason when the build fails' {
-        $failure = @{ app_name = 'page-title'; reason = 'pip install failed: playwright not found' } | ConvertTo-Json
-        Invoke-RestMethod -Method Post "$control/scripts/deployment-failures" -ContentType 'application/json' -Body $failure
+        Set-KernelEmulatorOutcome -DeploymentFailure 'pip install failed: playwright not found' -AppName page-title
 
         { New-KernelDeployment -Path $app -EntrypointRelPath main.py | Wait-KernelDeployment -ErrorAction Stop } |
             Should -Throw -ExpectedMessage '*pip install failed: playwright not found*'
     }
 
     It 'says nothing was created when the upload hits a server outage' {
-        $fault = @{ method = 'POST'; path = '/deployments'; kind = 'status'; status = 503; times = 1 } | ConvertTo-Json
-        Invoke-RestMethod -Method Post "$control/faults" -ContentType 'application/json' -Body $fault
+        Add-KernelEmulatorFault -Path /deployments -Method POST -StatusCode 503
 
         { New-KernelDeployment -Path $app -EntrypointRelPath main.py -ErrorAction Stop } |
             Should -Throw -ErrorId 'DeploymentNotCreated,Kernel.PowerShell.Cmdlets.NewKernelDeploymentCommand'
     }
 
     It 'gets the deployment back when the upload arrived but the answer was lost' {
-        $fault = @{ method = 'POST'; path = '/deployments'; kind = 'drop_mid_body'; times = 1 } | ConvertTo-Json
-        Invoke-RestMethod -Method Post "$control/faults" -ContentType 'application/json' -Body $fault
+        Add-KernelEmulatorFault -Path /deployments -Method POST -Kind DropMidBody
 
         $deployment = New-KernelDeployment -Path $app -EntrypointRelPath main.py | Wait-KernelDeployment
 

@@ -6,14 +6,14 @@
     Converts docs/en-US/<Cmdlet-Name>.md into one MAML file, named as the cmdlets' HelpFile says
     (Kernel.PowerShell.dll-Help.xml), and docs/en-US/about_*.md into about_*.help.txt, both in -OutputPath.
 
+    The markdown is read with Markdig, the parser PowerShell ships (ConvertFrom-Markdown is built on it), into
+    its syntax tree; every problem names the file and line it is on.
+
     Text (synopsis, description, parameter descriptions, examples, inputs, outputs, notes, links) comes from
     the markdown. Everything that describes the command itself (syntax per parameter set, required, position,
-    pipeline input, wildcards, type, aliases) comes from the staged module, so it never drifts from the code.
-    The module is never imported into the calling session: its DLL is loaded from its bytes into a collectible
-    AssemblyLoadContext of its own and described by PowerShell's CmdletInfo, so a build keeps no handle on the
-    file and a copy of the module already loaded in the process cannot answer for the staged one. With
-    -ChildProcess (and for a module that is not a single DLL) the module is imported in a child
-    pwsh -NoProfile instead.
+    pipeline input, wildcards, type, aliases, defaults) comes from the staged module as PowerShell sees it:
+    imported in a child pwsh -NoProfile, so it never drifts from the code and the module never loads into the
+    calling session (a build keeps no handle on its files, and a copy already loaded here cannot answer for it).
 
     Malformed markdown (see docs/README.md) stops the conversion with every problem listed, file and line.
     Incomplete help (a cmdlet or parameter without text, fewer than two examples, a stale parameter, metadata
@@ -24,8 +24,8 @@
     sections and each parameter's metadata block), adds a stub for every undocumented parameter and a skeleton
     for every undocumented cmdlet, and converts nothing.
 
-    Dot-sourcing the script (`. ./tools/Build-Help.ps1`) or loading it with New-Module only defines its
-    functions; tests/Pester/Help.Tests.ps1 uses them to read the markdown the way the converter does.
+    Dot-sourcing the script (`. ./tools/Build-Help.ps1`, also inside New-Module) only defines its
+    functions; tests/Pester/Help.Tests.ps1 uses them to read the markdown and the module the way the converter does.
 .EXAMPLE
     dotnet pwsh ./tools/Build-Help.ps1 -DocsPath docs/en-US -ModulePath out/Kernel/Kernel.psd1 -OutputPath out/Kernel/en-US
 .EXAMPLE
@@ -52,11 +52,6 @@ param(
     [Parameter(Mandatory, ParameterSetName = 'Update')]
     [switch] $UpdateMarkdown,
 
-    # Read the module's commands by importing it in a child pwsh instead of in an isolated load context.
-    [Parameter(ParameterSetName = 'Convert')]
-    [Parameter(ParameterSetName = 'Update')]
-    [switch] $ChildProcess,
-
     # Internal: print the module's command metadata as JSON (what the child process does).
     [Parameter(Mandatory, ParameterSetName = 'Metadata')]
     [switch] $EmitMetadata
@@ -65,25 +60,20 @@ param(
 $script:CmdletSections = @('SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'INPUTS', 'OUTPUTS', 'NOTES', 'RELATED LINKS')
 $script:MetadataKeys = @('Type', 'Parameter Sets', 'Aliases', 'Required', 'Position', 'Default value', 'Accept pipeline input', 'Accept wildcard characters')
 $script:Placeholder = '{{'
+$script:MarkdownPipeline = $null
 
-#region Command metadata (from the module, never from the markdown)
+#region Command metadata (from the staged module, never from the markdown)
 
 function Get-CommandHelpMetadata {
     <#
     .SYNOPSIS
-        What help needs to know about each cmdlet, as plain data (JSON-safe): of an imported module's exported
-        cmdlets (-Module), or of CmdletInfo objects (-Command) whose help file is -HelpFile.
+        What help needs to know about each cmdlet an imported module exports, as plain data (JSON-safe). The
+        child pwsh of Get-ModuleHelpMetadata runs it on the staged module.
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Module')]
-    param(
-        [Parameter(Mandatory, ParameterSetName = 'Module')] [System.Management.Automation.PSModuleInfo] $Module,
-        [Parameter(Mandatory, ParameterSetName = 'Command')] [System.Management.Automation.CmdletInfo[]] $Command,
-        [Parameter(ParameterSetName = 'Command')] [string] $HelpFile
-    )
+    param([Parameter(Mandatory)] [System.Management.Automation.PSModuleInfo] $Module)
 
     $common = [System.Management.Automation.PSCmdlet]::CommonParameters
-    $commands = if ($Module) { $Module.ExportedCmdlets.Values } else { $Command }
-    foreach ($command in $commands | Sort-Object Name) {
+    foreach ($command in $Module.ExportedCmdlets.Values | Sort-Object Name) {
         $instance = $null
         try { $instance = [Activator]::CreateInstance($command.ImplementingType) } catch { $instance = $null }
         $sets = @($command.ParameterSets)
@@ -139,7 +129,7 @@ function Get-CommandHelpMetadata {
             Name                = $command.Name
             Verb                = $command.Verb
             Noun                = $command.Noun
-            HelpFile            = if ($HelpFile) { $HelpFile } else { $command.HelpFile }
+            HelpFile            = $command.HelpFile
             DefaultParameterSet = $command.DefaultParameterSet
             ParameterSets       = @($sets | ForEach-Object {
                     [pscustomobject]@{
@@ -196,46 +186,6 @@ function Get-CodeDefault {
     [string]$value
 }
 
-function Read-ModuleHelpMetadata {
-    <#
-    .SYNOPSIS
-        The command metadata of a binary module, read without importing it: the manifest's RootModule is loaded
-        from its bytes into a collectible AssemblyLoadContext of its own (so the file is never locked and a copy
-        of the module already loaded in this process cannot answer for it), and PowerShell's own CmdletInfo
-        describes each cmdlet the manifest exports. Returns $null when the module is not a binary one.
-    #>
-    param([Parameter(Mandatory)] [string] $ManifestPath)
-    if (-not (Test-Path -LiteralPath $ManifestPath -PathType Leaf)) { throw "There is no module manifest at '$ManifestPath'; stage the module first (./build.ps1 Build)." }
-    $manifest = Import-PowerShellDataFile -LiteralPath $ManifestPath
-    $folder = Split-Path -Parent $ManifestPath
-    $root = if ($manifest.RootModule) { $manifest.RootModule } else { $manifest.ModuleToProcess }
-    if (-not $root -or [IO.Path]::GetExtension($root) -ne '.dll' -or $manifest.NestedModules) { return $null }
-    $dll = Join-Path $folder $root
-    $context = [System.Runtime.Loader.AssemblyLoadContext]::new('KernelHelpMetadata', $true)
-    $context.add_Resolving({
-            param($loadContext, $name)
-            $candidate = Join-Path $folder "$($name.Name).dll"
-            if (Test-Path -LiteralPath $candidate) { $loadContext.LoadFromStream([IO.MemoryStream]::new([IO.File]::ReadAllBytes($candidate))) }
-        }.GetNewClosure())
-    try {
-        $assembly = $context.LoadFromStream([IO.MemoryStream]::new([IO.File]::ReadAllBytes($dll)))
-        $exported = @($manifest.CmdletsToExport)
-        $all = -not $exported.Count -or $exported -contains '*'
-        $cmdlets = foreach ($type in $assembly.GetExportedTypes()) {
-            if ($type.IsAbstract -or -not $type.IsSubclassOf([System.Management.Automation.Cmdlet])) { continue }
-            $attribute = $type.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)
-            if (-not $attribute) { continue }
-            $name = "$($attribute[0].VerbName)-$($attribute[0].NounName)"
-            if ($all -or $exported -contains $name) { [System.Management.Automation.CmdletInfo]::new($name, $type) }
-        }
-        # As PowerShell names it for a binary module: <assembly file name>-Help.xml.
-        @(Get-CommandHelpMetadata -Command @($cmdlets) -HelpFile "$([IO.Path]::GetFileName($dll))-Help.xml")
-    }
-    finally {
-        $context.Unload()
-    }
-}
-
 function Start-ModuleHelpMetadata {
     <#
     .SYNOPSIS
@@ -274,7 +224,7 @@ function Receive-ModuleHelpMetadata {
 }
 
 function Get-ModuleHelpMetadata {
-    <# .SYNOPSIS The staged module's command metadata, read in a child pwsh. #>
+    <# .SYNOPSIS The staged module's command metadata, read in a child pwsh: what the converter and the tests use. #>
     param([Parameter(Mandatory)] [string] $ManifestPath)
     Receive-ModuleHelpMetadata (Start-ModuleHelpMetadata $ManifestPath)
 }
@@ -289,150 +239,177 @@ function Select-Property {
     foreach ($item in $Items) { if ($null -ne $item) { $item.$Name } }
 }
 
-function Get-FirstText {
-    <# .SYNOPSIS The first line with text in a list of lines, or $null. #>
-    param([object[]] $Lines)
-    foreach ($line in $Lines) { if ($line.Text.Trim()) { return $line } }
-}
-
-function New-DocProblem {
-    param([string] $Path, [int] $Line, [string] $Message)
-    '{0}:{1}: {2}' -f $Path, $Line, $Message
-}
-
-function Read-ProseBlocks {
+function Read-MarkdownFile {
     <#
     .SYNOPSIS
-        Markdown prose to blocks: Para (soft-wrapped lines joined), Bullet (- or 1.), Table (rows of cells) and
-        Code (only where -AllowCode). Problems go to $Problems as "file:line: message".
+        A markdown file parsed by Markdig (it ships with PowerShell; ConvertFrom-Markdown is built on it): its
+        top-level blocks, its lines, and the list its problems go to as "file:line: message". The pipeline has
+        what the help uses, CommonMark and pipe tables, and reads and drops front matter (platyPS writes some);
+        ConvertFrom-Markdown's own would also read {...} attributes, ~subscripts~ and task lists out of plain text.
     #>
-    param([object[]] $Lines, [string] $Path, [System.Collections.Generic.List[string]] $Problems, [switch] $AllowCode)
-
-    $blocks = [System.Collections.Generic.List[object]]::new()
-    $current = $null
-    $i = 0
-    while ($i -lt $Lines.Count) {
-        $line = $Lines[$i]
-        $text = $line.Text
-        $trimmed = $text.Trim()
-        if ($trimmed.StartsWith('```')) {
-            $current = $null
-            $fence = Read-Fence $Lines $i $Path $Problems
-            if (-not $AllowCode) {
-                $Problems.Add((New-DocProblem $Path $line.Number 'a code block is only allowed in SYNTAX, as an example''s code and as a parameter''s yaml metadata (or in an about topic)'))
-            }
-            else {
-                $blocks.Add([pscustomobject]@{ Kind = 'Code'; Lines = $fence.Lines; Language = $fence.Language })
-            }
-            $i = $fence.Next
-            continue
-        }
-        if ($trimmed.Length -eq 0) {
-            $current = $null
-        }
-        elseif ($trimmed.StartsWith('#')) {
-            $Problems.Add((New-DocProblem $Path $line.Number "unexpected heading '$trimmed' here"))
-            $current = $null
-        }
-        elseif ($trimmed.StartsWith('|')) {
-            if (-not ($current -and $current.Kind -eq 'Table')) {
-                $current = [pscustomobject]@{ Kind = 'Table'; Rows = [System.Collections.Generic.List[object]]::new(); Line = $line.Number }
-                $blocks.Add($current)
-            }
-            $cells = @(Split-TableRow $trimmed)
-            if (-not @($cells).Where({ $_ -notmatch '^:?-{3,}:?$' }).Count) {
-                # The |---|---| line under the header.
-            }
-            else {
-                $current.Rows.Add($cells)
-            }
-        }
-        elseif ($trimmed -match '^([-*]|\d+\.)\s+(.*)$') {
-            $current = [pscustomobject]@{ Kind = 'Bullet'; Marker = ($Matches[1] -replace '^\*$', '-'); Text = $Matches[2].Trim() }
-            $blocks.Add($current)
-        }
-        elseif ($current -and $current.Kind -in 'Para', 'Bullet') {
-            $current.Text += ' ' + $trimmed
-        }
-        else {
-            if ($current -and $current.Kind -eq 'Table') {
-                $Problems.Add((New-DocProblem $Path $line.Number 'a table must be followed by a blank line'))
-            }
-            $current = [pscustomobject]@{ Kind = 'Para'; Text = $trimmed }
-            $blocks.Add($current)
-        }
-        $i++
+    param([Parameter(Mandatory)] [string] $Path, [System.Collections.Generic.List[string]] $Problems)
+    if (-not $script:MarkdownPipeline) {
+        Add-Type -AssemblyName Markdig.Signed
+        $builder = [Markdig.MarkdownExtensions]::UsePipeTables([Markdig.MarkdownPipelineBuilder]::new())
+        $script:MarkdownPipeline = [Markdig.MarkdownExtensions]::UseYamlFrontMatter($builder).Build()
     }
-    foreach ($table in $blocks.Where({ $_.Kind -eq 'Table' })) {
-        $widths = [System.Collections.Generic.HashSet[int]]::new()
-        foreach ($row in $table.Rows) { [void]$widths.Add($row.Count) }
-        if ($widths.Count -ne 1) { $Problems.Add((New-DocProblem $Path $table.Line 'the rows of this table have different numbers of cells')) }
-    }
-    $blocks.ToArray()
+    $text = [IO.File]::ReadAllText($Path).Replace("`r`n", "`n")
+    $blocks = @([Markdig.Markdown]::Parse($text, $script:MarkdownPipeline)).Where({
+            -not ($_ -is [Markdig.Extensions.Yaml.YamlFrontMatterBlock] -or $_ -is [Markdig.Syntax.LinkReferenceDefinitionGroup]) })
+    [pscustomobject]@{ Path = $Path; Lines = $text.TrimEnd("`n").Split("`n"); Blocks = @($blocks); Problems = $Problems }
 }
 
-function Split-TableRow {
-    param([string] $Row)
-    $inner = $Row.Trim()
-    if ($inner.StartsWith('|')) { $inner = $inner.Substring(1) }
-    if ($inner.EndsWith('|') -and -not $inner.EndsWith('\|')) { $inner = $inner.Substring(0, $inner.Length - 1) }
-    foreach ($cell in $inner -split '(?<!\\)\|') { $cell.Trim().Replace('\|', '|') }
+function Add-DocProblem {
+    <# .SYNOPSIS Adds a problem at a line (1-based; a Markdig block's .Line is 0-based) of a file. #>
+    param($File, [int] $Line, [string] $Message)
+    $File.Problems.Add(('{0}:{1}: {2}' -f $File.Path, $Line, $Message))
 }
 
-function Read-Fence {
-    <# .SYNOPSIS The fenced block opening at $Lines[$Start]: its language, lines and the index after it. #>
-    param([object[]] $Lines, [int] $Start, [string] $Path, [System.Collections.Generic.List[string]] $Problems)
-    $open = $Lines[$Start]
-    $language = $open.Text.Trim().Substring(3).Trim()
-    $indent = $open.Text.Length - $open.Text.TrimStart().Length
-    $body = [System.Collections.Generic.List[string]]::new()
-    for ($j = $Start + 1; $j -lt $Lines.Count; $j++) {
-        if ($Lines[$j].Text.Trim() -eq '```') {
-            return [pscustomobject]@{ Language = $language; Lines = $body.ToArray(); Next = $j + 1; Line = $open.Number }
-        }
-        $t = $Lines[$j].Text
-        $body.Add($(if ($indent -gt 0 -and $t.Length -ge $indent -and $t.Substring(0, $indent).Trim().Length -eq 0) { $t.Substring($indent) } else { $t }))
-    }
-    $Problems.Add((New-DocProblem $Path $open.Number 'this code block is never closed (no ``` line)'))
-    [pscustomobject]@{ Language = $language; Lines = $body.ToArray(); Next = $Lines.Count; Line = $open.Number }
-}
-
-function Split-Headings {
+function Split-Sections {
     <#
     .SYNOPSIS
-        Splits lines at headings of one level ('##' or '###'), skipping fenced code. Returns the lines before the
-        first heading (.Preamble) and each heading with its title, line number and lines.
+        Splits blocks at the headings of one level: the blocks before the first heading (.Preamble) and each
+        heading's title (as written), line, blocks and last line (the line before the next heading, or $End).
     #>
-    param([object[]] $Lines, [int] $Level)
-    $marker = ('#' * $Level) + ' '
+    param($File, [object[]] $Blocks, [int] $Level, [int] $End)
     $preamble = [System.Collections.Generic.List[object]]::new()
     $sections = [System.Collections.Generic.List[object]]::new()
     $current = $null
-    $inFence = $false
-    foreach ($line in $Lines) {
-        if ($line.Text.Trim().StartsWith('```')) { $inFence = -not $inFence }
-        if (-not $inFence -and $line.Text.StartsWith($marker)) {
-            $current = [pscustomobject]@{ Title = $line.Text.Substring($marker.Length).Trim(); Number = $line.Number; Lines = [System.Collections.Generic.List[object]]::new() }
+    foreach ($block in $Blocks) {
+        if ($block -is [Markdig.Syntax.HeadingBlock] -and $block.Level -eq $Level) {
+            if ($block.IsSetext) { Add-DocProblem $File ($block.Line + 1) "write this heading with '$('#' * $Level) ' in front, not underlined" }
+            # Markdig's Line is 0-based: the next heading's index is the number of the line before it.
+            if ($current) { $current.End = $block.Line }
+            $title = $File.Lines[$block.Line].Trim() -replace '^#+', ''
+            $current = [pscustomobject]@{ Title = $title.Trim(); Line = $block.Line + 1; Blocks = [System.Collections.Generic.List[object]]::new(); End = $End }
             $sections.Add($current)
-            continue
         }
-        if ($current) { $current.Lines.Add($line) } else { $preamble.Add($line) }
+        elseif ($current) { $current.Blocks.Add($block) }
+        else { $preamble.Add($block) }
     }
     [pscustomobject]@{ Preamble = $preamble.ToArray(); Sections = $sections.ToArray() }
 }
 
-function Get-NumberedLines {
-    param([string] $Path)
-    $raw = [IO.File]::ReadAllText($Path)
-    $texts = $raw.Replace("`r`n", "`n").Split("`n")
-    $lines = for ($n = 0; $n -lt $texts.Count; $n++) { [pscustomobject]@{ Number = $n + 1; Text = $texts[$n].TrimEnd() } }
-    # Front matter (platyPS writes some) is allowed and ignored.
-    if ($lines.Count -gt 0 -and $lines[0].Text -eq '---') {
-        $end = 1
-        while ($end -lt $lines.Count -and $lines[$end].Text -ne '---') { $end++ }
-        $lines = if ($end + 1 -lt $lines.Count) { @($lines[($end + 1)..($lines.Count - 1)]) } else { @() }
+function Get-InlineText {
+    <#
+    .SYNOPSIS
+        Inline markdown as help text: [text](uri) keeps the uri only when it is absolute (http or https), emphasis
+        markers go, `code` stays as written (backticks included), line breaks become spaces.
+    #>
+    param([Markdig.Syntax.Inlines.ContainerInline] $Container, [switch] $InTable)
+    $text = [System.Text.StringBuilder]::new()
+    # if/elseif, not switch: switch would enumerate a container inline's children instead of taking the inline.
+    foreach ($inline in $Container) {
+        $part = if ($inline -is [Markdig.Syntax.Inlines.LiteralInline]) { $inline.Content.ToString() }
+        elseif ($inline -is [Markdig.Syntax.Inlines.CodeInline]) {
+            $code = if ($InTable) { $inline.Content.Replace('\|', '|') } else { $inline.Content }
+            if ($code.StartsWith('`') -or $code.EndsWith('`')) { $code = " $code " }
+            $fence = [string]::new($inline.Delimiter, $inline.DelimiterCount)
+            "$fence$code$fence"
+        }
+        elseif ($inline -is [Markdig.Syntax.Inlines.LineBreakInline]) { ' ' }
+        elseif ($inline -is [Markdig.Syntax.Inlines.LinkInline]) {
+            $label = Get-InlineText $inline -InTable:$InTable
+            if ($inline.Url -match '^https?://') { "$label ($($inline.Url))" } else { $label }
+        }
+        elseif ($inline -is [Markdig.Syntax.Inlines.AutolinkInline]) { $inline.Url }
+        elseif ($inline -is [Markdig.Syntax.Inlines.HtmlInline]) { $inline.Tag }
+        elseif ($inline -is [Markdig.Syntax.Inlines.HtmlEntityInline]) { $inline.Transcoded.ToString() }
+        elseif ($inline -is [Markdig.Syntax.Inlines.ContainerInline]) { Get-InlineText $inline -InTable:$InTable }
+        [void]$text.Append($part)
     }
-    , @($lines)
+    $text.ToString().Trim()
+}
+
+function Get-FenceLines {
+    param([Markdig.Syntax.LeafBlock] $Block)
+    if ($Block.Lines.Count -eq 0) { return , @() }
+    , @($Block.Lines.ToString().Split("`n") | ForEach-Object TrimEnd)
+}
+
+function Test-RunawayFence {
+    <#
+    .SYNOPSIS
+        Whether a code block lacks its closing ``` and so runs on over what follows (the next example, a section);
+        says where it opened and what it swallowed rather than what went wrong after it.
+    #>
+    param($File)
+    foreach ($fence in $File.Blocks.Where({ $_ -is [Markdig.Syntax.FencedCodeBlock] })) {
+        # An unclosed fence's lines run to the end of the file.
+        $lines = Get-FenceLines $fence
+        for ($i = 0; $i -lt $lines.Count; $i++) {
+            if ($lines[$i] -match '^\s*```|^## [A-Z][A-Z ]*$') {
+                Add-DocProblem $File ($fence.Line + 1) "the code block opened here is not closed before '$($lines[$i].Trim())' (line $($fence.Line + $i + 2))"
+                return $true
+            }
+        }
+        if ($fence.ClosingFencedCharCount -eq 0) {
+            Add-DocProblem $File ($fence.Line + 1) 'this code block is never closed (no ``` line)'
+            return $true
+        }
+    }
+    $false
+}
+
+function ConvertTo-HelpBlocks {
+    <#
+    .SYNOPSIS
+        Markdown blocks as help blocks: Para (text), Bullet (marker and text), Table (rows of cells) and Code (lines,
+        only where -AllowCode). What the help format has no place for is a problem, "file:line: message".
+    #>
+    param($File, [object[]] $Blocks, [switch] $AllowCode)
+    # if/elseif, not switch: switch would enumerate a container block's children instead of taking the block.
+    foreach ($block in $Blocks) {
+        $line = $block.Line + 1
+        if ($block -is [Markdig.Syntax.ParagraphBlock]) {
+            # Rows without the |---| line under the header, or running on into text, are read as a paragraph.
+            $lineStart = $true
+            foreach ($inline in $block.Inline) {
+                if ($lineStart -and $inline -is [Markdig.Syntax.Inlines.LiteralInline] -and $inline.Content.ToString().StartsWith('|')) {
+                    Add-DocProblem $File ($inline.Line + 1) 'this is not read as a table: a table is a header row, a |---| line under it, its rows, and a blank line after them'
+                    break
+                }
+                $lineStart = $inline -is [Markdig.Syntax.Inlines.LineBreakInline]
+            }
+            [pscustomobject]@{ Kind = 'Para'; Text = Get-InlineText $block.Inline }
+        }
+        elseif ($block -is [Markdig.Syntax.ListBlock]) {
+            foreach ($item in $block) {
+                $marker = if ($block.IsOrdered) { "$($item.Order)$($block.OrderedDelimiter)" } else { '-' }
+                $children = foreach ($child in $item) { $child }
+                $inner = @(ConvertTo-HelpBlocks $File @($children) -AllowCode:$AllowCode)
+                $text = ''
+                if ($inner.Count -and $inner[0].Kind -eq 'Para') { $text = $inner[0].Text; $inner = @($inner | Select-Object -Skip 1) }
+                [pscustomobject]@{ Kind = 'Bullet'; Marker = $marker; Text = $text }
+                $inner
+            }
+        }
+        elseif ($block -is [Markdig.Extensions.Tables.Table]) {
+            $rows = foreach ($row in $block) {
+                # Markdig pads a short row (or the header, under a long row) with cells that have no place in the text.
+                if (@($row).Where({ $_.Span.End -lt $_.Span.Start }).Count) {
+                    Add-DocProblem $File ($row.Line + 1) 'the rows of this table have different numbers of cells'
+                }
+                , @(foreach ($cell in $row) { if ($cell.Count) { Get-InlineText $cell[0].Inline -InTable } else { '' } })
+            }
+            [pscustomobject]@{ Kind = 'Table'; Rows = @($rows); Line = $line }
+        }
+        elseif ($block -is [Markdig.Syntax.CodeBlock]) {
+            if (-not $AllowCode) {
+                Add-DocProblem $File $line 'a code block is only allowed in SYNTAX, as an example''s code and as a parameter''s yaml metadata (or in an about topic)'
+            }
+            else {
+                [pscustomobject]@{ Kind = 'Code'; Lines = Get-FenceLines $block; Language = if ($block -is [Markdig.Syntax.FencedCodeBlock]) { $block.Info } else { '' } }
+            }
+        }
+        elseif ($block -is [Markdig.Syntax.HeadingBlock]) {
+            Add-DocProblem $File $line "unexpected heading '$($File.Lines[$block.Line].Trim())' here"
+        }
+        else {
+            $kind = ($block.GetType().Name -replace 'Block$', '').ToLowerInvariant()
+            Add-DocProblem $File $line "the help has no place for this $kind block: write paragraphs, '-' or '1.' lists, tables or (where allowed) ``````powershell code"
+        }
+    }
 }
 
 function Read-CmdletMarkdown {
@@ -444,214 +421,184 @@ function Read-CmdletMarkdown {
     param([Parameter(Mandatory)] [string] $Path, [System.Collections.Generic.List[string]] $Problems = [System.Collections.Generic.List[string]]::new())
 
     $name = [IO.Path]::GetFileNameWithoutExtension($Path)
-    $lines = Get-NumberedLines $Path
+    $file = Read-MarkdownFile $Path $Problems
     $doc = [pscustomobject]@{
         Name = $name; Path = $Path; Title = $null; Sections = @{}
         Synopsis = @(); Description = @(); Examples = @(); Parameters = @(); Inputs = @(); Outputs = @(); Notes = @(); Links = @()
-        SyntaxRange = $null; ParametersRange = $null; LineCount = $lines.Count
+        SyntaxRange = $null; SyntaxText = ''; ParametersRange = $null; CommonParametersLine = $null; LineCount = $file.Lines.Count
     }
 
-    # A fence left open swallows the sections after it; say where it opened rather than what it swallowed.
-    $fences = [regex]::Matches([IO.File]::ReadAllText($Path), '(?m)^[ \t]*```').Count
-    $openedAt = $null
-    if ($fences % 2) { foreach ($line in $lines) {
-        if ($line.Text.Trim().StartsWith('```')) { $openedAt = if ($openedAt) { $null } else { $line.Number } }
-        elseif ($openedAt -and $line.Text -match '^## ([A-Z ]+)$' -and $Matches[1] -in $script:CmdletSections) {
-            $Problems.Add((New-DocProblem $Path $openedAt "the code block opened here is not closed before '$($line.Text)' (line $($line.Number))"))
-            return $doc
-        }
-    } }
-
-    $top = Split-Headings $lines 1
-    $first = (Get-FirstText $top.Preamble)
-    if ($first) { $Problems.Add((New-DocProblem $Path $first.Number "text before the '# $name' title")) }
+    if (Test-RunawayFence $file) { return $doc }
+    $top = Split-Sections $file $file.Blocks 1 $file.Lines.Count
+    if ($top.Preamble) { Add-DocProblem $File ($top.Preamble[0].Line + 1) "text before the '# $name' title" }
     if ($top.Sections.Count -ne 1) {
-        $Problems.Add((New-DocProblem $Path 1 "expected exactly one '# $name' title, found $($top.Sections.Count)"))
+        Add-DocProblem $File 1 "expected exactly one '# $name' title, found $($top.Sections.Count)"
         if ($top.Sections.Count -eq 0) { return $doc }
     }
     $doc.Title = $top.Sections[0].Title
-    if ($doc.Title -cne $name) { $Problems.Add((New-DocProblem $Path $top.Sections[0].Number "the title '# $($doc.Title)' does not match the file name ($name.md)")) }
+    if ($doc.Title -cne $name) { Add-DocProblem $File $top.Sections[0].Line "the title '# $($doc.Title)' does not match the file name ($name.md)" }
 
-    $body = Split-Headings $top.Sections[0].Lines 2
-    $stray = (Get-FirstText $body.Preamble)
-    if ($stray) { $Problems.Add((New-DocProblem $Path $stray.Number 'text between the title and the first ## section')) }
+    $body = Split-Sections $file $top.Sections[0].Blocks 2 $top.Sections[0].End
+    if ($body.Preamble) { Add-DocProblem $File ($body.Preamble[0].Line + 1) 'text between the title and the first ## section' }
 
     $lastIndex = -1
     foreach ($section in $body.Sections) {
         $key = $section.Title.ToUpperInvariant()
         $index = [array]::IndexOf($script:CmdletSections, $key)
         if ($index -lt 0) {
-            $Problems.Add((New-DocProblem $Path $section.Number "unknown section '## $($section.Title)'; sections are $($script:CmdletSections -join ', ')"))
+            Add-DocProblem $File $section.Line "unknown section '## $($section.Title)'; sections are $($script:CmdletSections -join ', ')"
             continue
         }
-        if ($section.Title -cne $key) { $Problems.Add((New-DocProblem $Path $section.Number "write the section heading in capitals: '## $key'")) }
-        if ($doc.Sections.ContainsKey($key)) { $Problems.Add((New-DocProblem $Path $section.Number "a second '## $key' section")); continue }
-        if ($index -lt $lastIndex) { $Problems.Add((New-DocProblem $Path $section.Number "'## $key' is out of order; sections go $($script:CmdletSections -join ', ')")) }
+        if ($section.Title -cne $key) { Add-DocProblem $File $section.Line "write the section heading in capitals: '## $key'" }
+        if ($doc.Sections.ContainsKey($key)) { Add-DocProblem $File $section.Line "a second '## $key' section"; continue }
+        if ($index -lt $lastIndex) { Add-DocProblem $File $section.Line "'## $key' is out of order; sections go $($script:CmdletSections -join ', ')" }
         $lastIndex = [Math]::Max($lastIndex, $index)
         $doc.Sections[$key] = $section
-        $sectionLines = $section.Lines.ToArray()
-        $range = [pscustomobject]@{ Start = $section.Number; End = if ($sectionLines.Count) { $sectionLines[-1].Number } else { $section.Number } }
+        $blocks = $section.Blocks.ToArray()
+        $range = [pscustomobject]@{ Start = $section.Line; End = $section.End }
 
         switch ($key) {
-            'SYNOPSIS' { $doc.Synopsis = Read-ProseBlocks $sectionLines $Path $Problems }
-            'DESCRIPTION' { $doc.Description = Read-ProseBlocks $sectionLines $Path $Problems }
-            'NOTES' { $doc.Notes = Read-ProseBlocks $sectionLines $Path $Problems }
+            'SYNOPSIS' { $doc.Synopsis = @(ConvertTo-HelpBlocks $file $blocks) }
+            'DESCRIPTION' { $doc.Description = @(ConvertTo-HelpBlocks $file $blocks) }
+            'NOTES' { $doc.Notes = @(ConvertTo-HelpBlocks $file $blocks) }
             'SYNTAX' {
                 $doc.SyntaxRange = $range
-                $inFence = $false
-                foreach ($l in $sectionLines) {
-                    if ($l.Text.Trim().StartsWith('```')) { $open = $l; $inFence = -not $inFence }
-                }
-                if ($inFence) { $Problems.Add((New-DocProblem $Path $open.Number 'this code block is never closed (no ``` line)')) }
+                if ($section.End -gt $section.Line) { $doc.SyntaxText = ($file.Lines[$section.Line..($section.End - 1)] -join "`n").Trim() }
             }
-            'EXAMPLES' { $doc.Examples = @(Read-Examples $sectionLines $Path $Problems) }
+            'EXAMPLES' { $doc.Examples = @(Read-Examples $file $section) }
             'PARAMETERS' {
                 $doc.ParametersRange = $range
-                $doc.Parameters = @(Read-Parameters $sectionLines $Path $Problems)
+                $doc.Parameters = @(Read-Parameters $file $section $doc)
             }
             { $_ -in 'INPUTS', 'OUTPUTS' } {
-                $items = Split-Headings $sectionLines 3
-                $stray = (Get-FirstText $items.Preamble)
-                if ($stray) { $Problems.Add((New-DocProblem $Path $stray.Number "text under '## $key' must be under a '### <type name>' heading (### None when there is none)")) }
+                $items = Split-Sections $file $blocks 3 $section.End
+                if ($items.Preamble) { Add-DocProblem $File ($items.Preamble[0].Line + 1) "text under '## $key' must be under a '### <type name>' heading (### None when there is none)" }
                 $list = foreach ($item in $items.Sections) {
-                    [pscustomobject]@{ Type = $item.Title; Description = Read-ProseBlocks $item.Lines.ToArray() $Path $Problems; Line = $item.Number }
+                    [pscustomobject]@{ Type = $item.Title; Description = @(ConvertTo-HelpBlocks $file $item.Blocks.ToArray()); Line = $item.Line }
                 }
                 if ($key -eq 'INPUTS') { $doc.Inputs = @($list) } else { $doc.Outputs = @($list) }
             }
-            'RELATED LINKS' {
-                $doc.Links = @(foreach ($block in Read-ProseBlocks $sectionLines $Path $Problems) {
-                        if ($block.Kind -notin 'Bullet', 'Para') { $Problems.Add((New-DocProblem $Path $section.Number 'RELATED LINKS takes one link per line: - [Text](uri)')); continue }
-                        if ($block.Text -match '^\[(?<text>[^\]]+)\]\((?<uri>[^)]*)\)$') {
-                            [pscustomobject]@{ Text = $Matches.text; Uri = if ($Matches.uri -match '^https?://') { $Matches.uri } else { '' } }
-                        }
-                        else { [pscustomobject]@{ Text = $block.Text; Uri = '' } }
-                    })
-            }
+            'RELATED LINKS' { $doc.Links = @(Read-RelatedLinks $file $blocks) }
         }
     }
     $doc
 }
 
+function Read-RelatedLinks {
+    <# .SYNOPSIS One link per list item or paragraph: - [Text](uri), the uri kept when it is absolute. #>
+    param($File, [object[]] $Blocks)
+    $paragraphs = foreach ($block in $Blocks) {
+        if ($block -is [Markdig.Syntax.ParagraphBlock]) { $block }
+        elseif ($block -is [Markdig.Syntax.ListBlock]) { foreach ($item in $block) { foreach ($inner in $item) { if ($inner -is [Markdig.Syntax.ParagraphBlock]) { $inner } } } }
+        else { Add-DocProblem $File ($block.Line + 1) 'RELATED LINKS takes one link per line: - [Text](uri)' }
+    }
+    foreach ($paragraph in $paragraphs) {
+        $parts = @($paragraph.Inline).Where({ -not ($_ -is [Markdig.Syntax.Inlines.LiteralInline] -and -not $_.Content.ToString().Trim()) })
+        if ($parts.Count -eq 1 -and $parts[0] -is [Markdig.Syntax.Inlines.LinkInline]) {
+            [pscustomobject]@{ Text = Get-InlineText $parts[0]; Uri = if ($parts[0].Url -match '^https?://') { $parts[0].Url } else { '' } }
+        }
+        else { [pscustomobject]@{ Text = Get-InlineText $paragraph.Inline; Uri = '' } }
+    }
+}
+
 function Read-Examples {
-    param([object[]] $Lines, [string] $Path, [System.Collections.Generic.List[string]] $Problems)
-    $split = Split-Headings $Lines 3
-    $stray = (Get-FirstText $split.Preamble)
-    if ($stray) { $Problems.Add((New-DocProblem $Path $stray.Number "text under '## EXAMPLES' must be under a '### Example N: title' heading")) }
+    param($File, $Section)
+    $split = Split-Sections $File $Section.Blocks.ToArray() 3 $Section.End
+    if ($split.Preamble) { Add-DocProblem $File ($split.Preamble[0].Line + 1) "text under '## EXAMPLES' must be under a '### Example N: title' heading" }
     $number = 0
-    foreach ($section in $split.Sections) {
+    foreach ($example in $split.Sections) {
         $number++
-        $heading = [regex]::Match($section.Title, '^Example (?<n>\d+)(: (?<title>\S.*))?$')
+        $heading = [regex]::Match($example.Title, '^Example (?<n>\d+)(: (?<title>\S.*))?$')
         $title = $null
         if (-not $heading.Success) {
-            $Problems.Add((New-DocProblem $Path $section.Number "an example heading reads '### Example $($number): <what it shows>', not '### $($section.Title)'"))
+            Add-DocProblem $File $example.Line "an example heading reads '### Example $($number): <what it shows>', not '### $($example.Title)'"
         }
         else {
             if ([int]$heading.Groups['n'].Value -ne $number) {
-                $Problems.Add((New-DocProblem $Path $section.Number "example headings are numbered 1, 2, 3...; expected Example $number"))
+                Add-DocProblem $File $example.Line "example headings are numbered 1, 2, 3...; expected Example $number"
             }
             if ($heading.Groups['title'].Success) { $title = $heading.Groups['title'].Value }
         }
-        $lines = $section.Lines.ToArray()
-        $fences = @()
-        $remarks = [System.Collections.Generic.List[object]]::new()
-        $i = 0
-        $beforeCode = $true
-        while ($i -lt $lines.Count) {
-            if ($lines[$i].Text.Trim().StartsWith('```')) {
-                $fence = Read-Fence $lines $i $Path $Problems
-                $fences += $fence
-                $i = $fence.Next
-                $beforeCode = $false
-                continue
-            }
-            if ($beforeCode -and $lines[$i].Text.Trim()) {
-                $Problems.Add((New-DocProblem $Path $lines[$i].Number 'an example starts with its ```powershell code block; the explanation goes after it'))
-                $beforeCode = $false
-            }
-            $remarks.Add($lines[$i])
-            $i++
+        $blocks = $example.Blocks
+        $fences = @($blocks.Where({ $_ -is [Markdig.Syntax.FencedCodeBlock] }))
+        $remarks = @($blocks.Where({ $_ -isnot [Markdig.Syntax.FencedCodeBlock] }))
+        if ($blocks.Count -and $blocks[0] -isnot [Markdig.Syntax.FencedCodeBlock]) {
+            Add-DocProblem $File ($blocks[0].Line + 1) 'an example starts with its ```powershell code block; the explanation goes after it'
         }
         if ($fences.Count -eq 0) {
-            $Problems.Add((New-DocProblem $Path $section.Number "Example $number has no ``````powershell code block"))
+            Add-DocProblem $File $example.Line "Example $number has no ``````powershell code block"
         }
         elseif ($fences.Count -gt 1) {
-            $Problems.Add((New-DocProblem $Path $fences[1].Line "Example $number has more than one code block; put one example per heading"))
+            Add-DocProblem $File ($fences[1].Line + 1) "Example $number has more than one code block; put one example per heading"
         }
-        elseif ($fences[0].Language -notin 'powershell', 'pwsh', 'ps1') {
-            $Problems.Add((New-DocProblem $Path $fences[0].Line "an example's code block is ``````powershell, not ``````$($fences[0].Language)"))
+        elseif ($fences[0].Info -notin 'powershell', 'pwsh', 'ps1') {
+            Add-DocProblem $File ($fences[0].Line + 1) "an example's code block is ``````powershell, not ``````$($fences[0].Info)"
         }
         [pscustomobject]@{
             Number  = $number
             Title   = $title
-            Heading = $section.Title
-            Code    = if ($fences.Count) { ($fences[0].Lines -join "`n").Trim("`n") } else { '' }
-            Remarks = Read-ProseBlocks $remarks.ToArray() $Path $Problems
-            Line    = $section.Number
+            Heading = $example.Title
+            Code    = if ($fences.Count) { ((Get-FenceLines $fences[0]) -join "`n").Trim("`n") } else { '' }
+            Remarks = @(ConvertTo-HelpBlocks $File $remarks)
+            Line    = $example.Line
         }
     }
 }
 
 function Read-Parameters {
-    param([object[]] $Lines, [string] $Path, [System.Collections.Generic.List[string]] $Problems)
-    $split = Split-Headings $Lines 3
-    $stray = (Get-FirstText $split.Preamble)
-    if ($stray) { $Problems.Add((New-DocProblem $Path $stray.Number "text under '## PARAMETERS' must be under a '### -Name' heading")) }
+    param($File, $Section, $Doc)
+    $split = Split-Sections $File $Section.Blocks.ToArray() 3 $Section.End
+    if ($split.Preamble) { Add-DocProblem $File ($split.Preamble[0].Line + 1) "text under '## PARAMETERS' must be under a '### -Name' heading" }
     $seen = @{}
-    foreach ($section in $split.Sections) {
-        if ($section.Title -eq 'CommonParameters') { continue }
-        if ($section.Title -notmatch '^-(?<name>[A-Za-z][A-Za-z0-9_]*)$') {
-            $Problems.Add((New-DocProblem $Path $section.Number "a parameter heading reads '### -Name', not '### $($section.Title)'"))
+    foreach ($parameter in $split.Sections) {
+        if ($parameter.Title -eq 'CommonParameters') { $Doc.CommonParametersLine = $parameter.Line; continue }
+        if ($parameter.Title -notmatch '^-(?<name>[A-Za-z][A-Za-z0-9_]*)$') {
+            Add-DocProblem $File $parameter.Line "a parameter heading reads '### -Name', not '### $($parameter.Title)'"
             continue
         }
         $name = $Matches.name
-        if ($seen.ContainsKey($name)) { $Problems.Add((New-DocProblem $Path $section.Number "-$name is documented twice")); continue }
+        if ($seen.ContainsKey($name)) { Add-DocProblem $File $parameter.Line "-$name is documented twice"; continue }
         $seen[$name] = $true
 
-        $lines = $section.Lines.ToArray()
         $prose = [System.Collections.Generic.List[object]]::new()
         $metadata = $null
         $metadataRange = $null
-        $i = 0
-        while ($i -lt $lines.Count) {
-            if ($lines[$i].Text.Trim().StartsWith('```')) {
-                $fence = Read-Fence $lines $i $Path $Problems
-                if ($fence.Language -ne 'yaml') {
-                    $Problems.Add((New-DocProblem $Path $fence.Line "the only code block of a parameter is its ``````yaml metadata"))
-                }
-                elseif ($metadata) {
-                    $Problems.Add((New-DocProblem $Path $fence.Line "-$name has a second metadata block"))
-                }
-                else {
-                    $metadata = [ordered]@{}
-                    $offset = 0
-                    foreach ($entry in $fence.Lines) {
-                        $offset++
-                        if (-not $entry.Trim()) { continue }
-                        if ($entry -notmatch '^(?<key>[A-Za-z][A-Za-z ]*):(?<value>.*)$' -or $Matches.key -notin $script:MetadataKeys) {
-                            $Problems.Add((New-DocProblem $Path ($fence.Line + $offset) "not a metadata line ('Key: value' with a key of $($script:MetadataKeys -join ', ')): '$entry'"))
-                            continue
-                        }
-                        if ($metadata.Contains($Matches.key)) { $Problems.Add((New-DocProblem $Path ($fence.Line + $offset) "'$($Matches.key)' is given twice")) }
-                        $metadata[$Matches.key] = $Matches.value.Trim()
-                    }
-                    $metadataRange = [pscustomobject]@{ Start = $fence.Line; End = $lines[$fence.Next - 1].Number }
-                }
-                $i = $fence.Next
+        foreach ($block in $parameter.Blocks) {
+            if ($block -isnot [Markdig.Syntax.FencedCodeBlock]) {
+                if ($metadata) { Add-DocProblem $File ($block.Line + 1) "the description of -$name goes before its metadata block" }
+                $prose.Add($block)
                 continue
             }
-            if ($metadata -and $lines[$i].Text.Trim()) {
-                $Problems.Add((New-DocProblem $Path $lines[$i].Number "the description of -$name goes before its metadata block"))
+            $open = $block.Line + 1
+            if ($block.Info -ne 'yaml') {
+                Add-DocProblem $File $open "the only code block of a parameter is its ``````yaml metadata"
+                continue
             }
-            $prose.Add($lines[$i])
-            $i++
+            if ($metadata) {
+                Add-DocProblem $File $open "-$name has a second metadata block"
+                continue
+            }
+            $metadata = [ordered]@{}
+            $entries = Get-FenceLines $block
+            for ($i = 0; $i -lt $entries.Count; $i++) {
+                $entry = $entries[$i]
+                if (-not $entry.Trim()) { continue }
+                if ($entry -notmatch '^(?<key>[A-Za-z][A-Za-z ]*):(?<value>.*)$' -or $Matches.key -notin $script:MetadataKeys) {
+                    Add-DocProblem $File ($open + $i + 1) "not a metadata line ('Key: value' with a key of $($script:MetadataKeys -join ', ')): '$entry'"
+                    continue
+                }
+                if ($metadata.Contains($Matches.key)) { Add-DocProblem $File ($open + $i + 1) "'$($Matches.key)' is given twice" }
+                $metadata[$Matches.key] = $Matches.value.Trim()
+            }
+            $metadataRange = [pscustomobject]@{ Start = $open; End = $open + $block.Lines.Count + 1 }
         }
         [pscustomobject]@{
             Name          = $name
-            Description   = Read-ProseBlocks $prose.ToArray() $Path $Problems
+            Description   = @(ConvertTo-HelpBlocks $File $prose.ToArray())
             Metadata      = $metadata
             MetadataRange = $metadataRange
-            Line          = $section.Number
-            End           = if ($lines.Count) { $lines[-1].Number } else { $section.Number }
+            Line          = $parameter.Line
+            End           = $parameter.End
         }
     }
 }
@@ -664,32 +611,30 @@ function Read-AboutMarkdown {
     #>
     param([Parameter(Mandatory)] [string] $Path, [System.Collections.Generic.List[string]] $Problems = [System.Collections.Generic.List[string]]::new())
     $name = [IO.Path]::GetFileNameWithoutExtension($Path)
-    $lines = Get-NumberedLines $Path
-    $top = Split-Headings $lines 1
-    $first = (Get-FirstText $top.Preamble)
-    if ($first) { $Problems.Add((New-DocProblem $Path $first.Number "text before the '# $name' title")) }
+    $file = Read-MarkdownFile $Path $Problems
+    if (Test-RunawayFence $file) { return [pscustomobject]@{ Name = $name; Path = $Path; Sections = @() } }
+    $top = Split-Sections $file $file.Blocks 1 $file.Lines.Count
+    if ($top.Preamble) { Add-DocProblem $File ($top.Preamble[0].Line + 1) "text before the '# $name' title" }
     if ($top.Sections.Count -ne 1 -or $top.Sections[0].Title -cne $name) {
-        $Problems.Add((New-DocProblem $Path 1 "an about topic starts with one '# $name' title"))
+        Add-DocProblem $File 1 "an about topic starts with one '# $name' title"
         if ($top.Sections.Count -eq 0) { return [pscustomobject]@{ Name = $name; Path = $Path; Sections = @() } }
     }
-    $body = Split-Headings $top.Sections[0].Lines 2
-    $stray = (Get-FirstText $body.Preamble)
-    if ($stray) { $Problems.Add((New-DocProblem $Path $stray.Number 'text between the title and the first ## section')) }
-    $sections = foreach ($section in $body.Sections) {
-        $sub = Split-Headings $section.Lines.ToArray() 3
-        [pscustomobject]@{
-            Title       = $section.Title
-            Blocks      = Read-ProseBlocks $sub.Preamble $Path $Problems -AllowCode
-            Subsections = @(foreach ($s in $sub.Sections) { [pscustomobject]@{ Title = $s.Title; Blocks = Read-ProseBlocks $s.Lines.ToArray() $Path $Problems -AllowCode } })
-            Line        = $section.Number
-        }
-    }
-    $sections = @($sections)
+    $body = Split-Sections $file $top.Sections[0].Blocks 2 $top.Sections[0].End
+    if ($body.Preamble) { Add-DocProblem $File ($body.Preamble[0].Line + 1) 'text between the title and the first ## section' }
+    $sections = @(foreach ($section in $body.Sections) {
+            $sub = Split-Sections $file $section.Blocks.ToArray() 3 $section.End
+            [pscustomobject]@{
+                Title       = $section.Title
+                Blocks      = @(ConvertTo-HelpBlocks $file $sub.Preamble -AllowCode)
+                Subsections = @(foreach ($s in $sub.Sections) { [pscustomobject]@{ Title = $s.Title; Blocks = @(ConvertTo-HelpBlocks $file $s.Blocks.ToArray() -AllowCode) } })
+                Line        = $section.Line
+            }
+        })
     if (-not $sections -or $sections[0].Title -ne 'SHORT DESCRIPTION') {
-        $Problems.Add((New-DocProblem $Path 1 "an about topic's first section is '## SHORT DESCRIPTION'"))
+        Add-DocProblem $File 1 "an about topic's first section is '## SHORT DESCRIPTION'"
     }
     foreach ($s in $sections) {
-        if ($s.Title -cne $s.Title.ToUpperInvariant()) { $Problems.Add((New-DocProblem $Path $s.Line "write the section heading in capitals: '## $($s.Title.ToUpperInvariant())'")) }
+        if ($s.Title -cne $s.Title.ToUpperInvariant()) { Add-DocProblem $File $s.Line "write the section heading in capitals: '## $($s.Title.ToUpperInvariant())'" }
     }
     [pscustomobject]@{ Name = $name; Path = $Path; Sections = $sections }
 }
@@ -777,9 +722,7 @@ function Test-CmdletDoc {
     }
 
     $syntax = Get-SyntaxMarkdown $Command
-    $section = $Doc.Sections['SYNTAX']
-    $written = if ($section) { ($section.Lines.Text -join "`n").Trim() } else { '' }
-    if ($written -cne ($syntax -join "`n").Trim()) { Problem Syntax "the SYNTAX section is not what the code says (run tools/Build-Help.ps1 -UpdateMarkdown)" }
+    if ($Doc.SyntaxText -cne ($syntax -join "`n").Trim()) { Problem Syntax "the SYNTAX section is not what the code says (run tools/Build-Help.ps1 -UpdateMarkdown)" }
 
     if (-not (Test-HasText $Doc.Synopsis)) { Problem Synopsis 'no SYNOPSIS' }
     if (-not (Test-HasText $Doc.Description)) { Problem Description 'no DESCRIPTION' }
@@ -832,46 +775,19 @@ function Get-SyntaxMarkdown {
 
 #region Writing MAML and about text
 
-$script:AbsoluteLink = [regex]::new('\[(?<text>[^\]]+)\]\((?<uri>https?://[^)\s]+)\)')
-$script:RelativeLink = [regex]::new('\[(?<text>[^\]]+)\]\([^)\s]+\)')
-$script:Bold = [regex]::new('(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])')
-$script:Italic = [regex]::new('(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])')
-$script:CodeSpan = [regex]::new('(`[^`]*`)')
-
-function ConvertTo-PlainText {
-    <#
-    .SYNOPSIS
-        Inline markdown to help text: [text](uri) keeps the uri only when it is absolute, emphasis markers go,
-        `code` stays as written (backticks included).
-    #>
-    param([string] $Text)
-    if ($Text.IndexOfAny([char[]]'[*\') -lt 0) { return $Text }
-    $parts = if ($Text.Contains('`')) { $script:CodeSpan.Split($Text) } else { , $Text }
-    $plain = [System.Text.StringBuilder]::new()
-    foreach ($part in $parts) {
-        if ($part.Length -ge 2 -and $part[0] -eq '`' -and $part[-1] -eq '`') { [void]$plain.Append($part); continue }
-        $t = $script:AbsoluteLink.Replace($part, '${text} (${uri})')
-        $t = $script:RelativeLink.Replace($t, '${text}')
-        $t = $script:Bold.Replace($t, '$1')
-        $t = $script:Italic.Replace($t, '$1')
-        [void]$plain.Append($t.Replace('\|', '|').Replace('\*', '*').Replace('\_', '_'))
-    }
-    $plain.ToString()
-}
-
 function Get-Paragraphs {
     <# .SYNOPSIS Blocks to the strings of maml:para elements. #>
     param([object[]] $Blocks)
     foreach ($block in $Blocks) {
         switch ($block.Kind) {
-            'Para' { ConvertTo-PlainText $block.Text }
-            'Bullet' { "$($block.Marker) $(ConvertTo-PlainText $block.Text)" }
+            'Para' { $block.Text }
+            'Bullet' { "$($block.Marker) $($block.Text)" }
             'Table' {
                 $rows = @($block.Rows)
                 $header = $rows[0]
                 foreach ($row in $rows | Select-Object -Skip 1) {
-                    if ($row.Count -eq 2) { "- $(ConvertTo-PlainText $row[0]): $(ConvertTo-PlainText $row[1])" }
-                    else { '- ' + ((0..($row.Count - 1) | ForEach-Object { "$($header[$_]): $(ConvertTo-PlainText $row[$_])" }) -join '; ') }
+                    if ($row.Count -eq 2) { "- $($row[0]): $($row[1])" }
+                    else { '- ' + ((0..($row.Count - 1) | ForEach-Object { "$($header[$_]): $($row[$_])" }) -join '; ') }
                 }
             }
             'Code' { '    ' + ($block.Lines -join "`n    ") }
@@ -965,7 +881,11 @@ function Write-MamlCommand {
     Write-Paragraphs $w 'description' $Doc.Synopsis
     $w.WriteEndElement()
 
-    Write-Paragraphs $w 'description' $Doc.Description
+    # RELATED LINKS close the description: the MAML has no navigationLink, since PowerShell offers
+    # "Get-Help <name> -Online" for any help that has one, and this help has no online version to open.
+    $related = @(foreach ($link in $Doc.Links) { if ($link.Uri) { "$($link.Text) ($($link.Uri))" } else { $link.Text } })
+    $seeAlso = if ($related) { [pscustomobject]@{ Kind = 'Para'; Text = "See also: $($related -join ', ')." } }
+    Write-Paragraphs $w 'description' (@($Doc.Description) + @($seeAlso))
 
     $docParams = @{}
     foreach ($p in $Doc.Parameters) { $docParams[$p.Name] = $p }
@@ -1032,15 +952,6 @@ function Write-MamlCommand {
         # An empty last paragraph: Get-Help then leaves a blank line before the next example.
         $w.WriteElementString('maml', 'para', $script:Ns.maml, '')
         $w.WriteEndElement()
-        $w.WriteEndElement()
-    }
-    $w.WriteEndElement()
-
-    $w.WriteStartElement('command', 'relatedLinks', $script:Ns.command)
-    foreach ($link in $Doc.Links) {
-        $w.WriteStartElement('maml', 'navigationLink', $script:Ns.maml)
-        $w.WriteElementString('maml', 'linkText', $script:Ns.maml, $link.Text)
-        $w.WriteElementString('maml', 'uri', $script:Ns.maml, $link.Uri)
         $w.WriteEndElement()
     }
     $w.WriteEndElement()
@@ -1116,22 +1027,22 @@ function ConvertTo-AboutText {
         for ($b = 0; $b -lt $blocks.Count; $b++) {
             $block = $blocks[$b]
             switch ($block.Kind) {
-                'Para' { foreach ($l in Format-Wrapped (ConvertTo-PlainText $block.Text) $indent) { $out.Add($l) } }
+                'Para' { foreach ($l in Format-Wrapped $block.Text $indent) { $out.Add($l) } }
                 'Bullet' {
                     $marker = "$($block.Marker) "
-                    foreach ($l in Format-Wrapped ($marker + (ConvertTo-PlainText $block.Text)) $indent ($indent + $marker.Length)) { $out.Add($l) }
+                    foreach ($l in Format-Wrapped ($marker + $block.Text) $indent ($indent + $marker.Length)) { $out.Add($l) }
                 }
                 'Code' { foreach ($l in $block.Lines) { $out.Add(((' ' * ($indent + 4)) + $l).TrimEnd()) } }
                 'Table' {
                     $rows = @($block.Rows)
                     if ($rows[0].Count -eq 2) {
                         foreach ($row in $rows | Select-Object -Skip 1) {
-                            foreach ($l in Format-Wrapped (ConvertTo-PlainText $row[0]) $indent) { $out.Add($l) }
-                            foreach ($l in Format-Wrapped (ConvertTo-PlainText $row[1]) ($indent + 4)) { $out.Add($l) }
+                            foreach ($l in Format-Wrapped $row[0] $indent) { $out.Add($l) }
+                            foreach ($l in Format-Wrapped $row[1] ($indent + 4)) { $out.Add($l) }
                         }
                     }
                     else {
-                        $cells = @($rows | ForEach-Object { , @($_ | ForEach-Object { ConvertTo-PlainText $_ }) })
+                        $cells = $rows
                         $widths = 0..($rows[0].Count - 1) | ForEach-Object { $c = $_; ($cells | ForEach-Object { $_[$c].Length } | Measure-Object -Maximum).Maximum }
                         $r = 0
                         foreach ($row in $cells) {
@@ -1197,8 +1108,7 @@ function Update-CmdletMarkdown {
         $documented = @(Select-Property $doc.Parameters Name)
         $missing = @(@($Command.Parameters).Where({ $_.Name -notin $documented }))
         if ($missing) {
-            $common = $doc.Sections['PARAMETERS'].Lines | Where-Object { $_.Text -eq '### CommonParameters' } | Select-Object -First 1
-            $at = if ($common) { $common.Number } else { $doc.ParametersRange.End + 1 }
+            $at = if ($doc.CommonParametersLine) { $doc.CommonParametersLine } else { $doc.ParametersRange.End + 1 }
             $edits.Add([pscustomobject]@{ Start = $at; End = $at - 1; Lines = @($missing | ForEach-Object { & $stub $_ }) })
         }
         foreach ($p in $doc.Parameters) {
@@ -1245,13 +1155,10 @@ function Invoke-BuildHelp {
     if (-not $UpdateMarkdown -and -not $OutputPath) { throw '-OutputPath is required (e.g. out/Kernel/en-US).' }
     $docs = (Resolve-Path -LiteralPath $DocsPath).ProviderPath
     $manifest = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ModulePath)
-    # A binary module is read in an isolated load context of this process; any other kind in a child pwsh,
-    # which works while this process reads the markdown.
-    $commands = if (-not $ChildProcess) { Read-ModuleHelpMetadata $manifest }
-    $job = if (-not $commands) { Start-ModuleHelpMetadata $manifest }
-    Write-Verbose ('Read the module{0} in {1:0.00} s.' -f $(if ($job) { ' (started a child pwsh)' }), $clock.Elapsed.TotalSeconds)
+    # The child pwsh reads the module while this process reads the markdown.
+    $job = Start-ModuleHelpMetadata $manifest
     if ($UpdateMarkdown) {
-        if ($job) { $commands = @(Receive-ModuleHelpMetadata $job) }
+        $commands = @(Receive-ModuleHelpMetadata $job)
         if (-not $commands) { throw "'$manifest' exports no cmdlets." }
         $changed = foreach ($command in $commands) {
             if (Update-CmdletMarkdown (Join-Path $docs "$($command.Name).md") $command) { "$($command.Name).md" }
@@ -1266,7 +1173,7 @@ function Invoke-BuildHelp {
     }
     $abouts = foreach ($file in Get-ChildItem -LiteralPath $docs -Filter 'about_*.md' -File | Sort-Object Name) { Read-AboutMarkdown $file.FullName $problems }
     if ($problems.Count) {
-        if ($job) { $job.Process.Kill() }
+        $job.Process.Kill()
         # One line per problem (an exception's message loses its line breaks in the error view), then the error.
         foreach ($problem in $problems) { $Host.UI.WriteErrorLine($problem) }
         throw "The help markdown in $docs is malformed: $($problems.Count) problem(s), listed above as file:line: problem. The layout is in docs/README.md."
@@ -1278,10 +1185,8 @@ function Invoke-BuildHelp {
         [IO.File]::WriteAllText((Join-Path $output "$($about.Name).help.txt"), (ConvertTo-AboutText $about), [System.Text.UTF8Encoding]::new($false))
     }
     Write-Verbose ('Read the markdown and wrote the about topics in {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
-    if ($job) {
-        $commands = @(Receive-ModuleHelpMetadata $job)
-        Write-Verbose ('Read the module in the child pwsh by {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
-    }
+    $commands = @(Receive-ModuleHelpMetadata $job)
+    Write-Verbose ('Read the module in the child pwsh by {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
     if (-not $commands) { throw "'$manifest' exports no cmdlets." }
     $pairs = [System.Collections.Generic.List[object]]::new()
     foreach ($doc in $docsRead) {
@@ -1309,7 +1214,7 @@ function Invoke-BuildHelp {
     Write-Host ("Help: {0} cmdlets -> {1}; {2} about topic(s) -> {3} ({4:0.0} s)" -f $pairs.Count, $maml, @($abouts).Count, $output, $clock.Elapsed.TotalSeconds)
 }
 
-# Dot-sourced, or loaded with New-Module (as the Pester suite does): only define the functions.
+# Dot-sourced (the Pester suite does it inside New-Module): only define the functions.
 if ($MyInvocation.InvocationName -eq '.' -or $ExecutionContext.SessionState.Module) { return }
 
 if ($EmitMetadata) {

@@ -17,15 +17,18 @@ public static class KernelJson
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 }
 
-/// <summary>Kernel's error body (kernel-api.md §3).</summary>
-public sealed record ApiError(string Code, string Message);
+/// <summary>Kernel's error body (kernel-api.md §3), with its optional details[] and inner_error.</summary>
+public sealed record ApiError(string Code, string Message, IReadOnlyList<ApiErrorDetail>? Details = null, ApiErrorDetail? InnerError = null);
+
+/// <summary>One entry of an error's details[], or its inner_error.</summary>
+public sealed record ApiErrorDetail(string? Code, string? Message);
 
 public static class KernelErrors
 {
-    public static IResult Answer(int status, string code, string message) =>
-        Results.Json(new ApiError(code, message), KernelJson.Options, statusCode: status);
+    public static IResult Answer(int status, string code, string message, IReadOnlyList<ApiErrorDetail>? details = null, ApiErrorDetail? innerError = null) =>
+        Results.Json(new ApiError(code, message, details is { Count: > 0 } ? details : null, innerError), KernelJson.Options, statusCode: status);
 
-    public static IResult BadRequest(string message) => Answer(StatusCodes.Status400BadRequest, "bad_request", message);
+    public static IResult BadRequest(string message, params ApiErrorDetail[] details) => Answer(StatusCodes.Status400BadRequest, "bad_request", message, details);
 
     public static IResult NotFound(string what) => Answer(StatusCodes.Status404NotFound, "not_found", what + " not found");
 }

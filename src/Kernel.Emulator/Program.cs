@@ -13,6 +13,11 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 var (options, hostArguments) = EmulatorOptions.Parse(args);
+if (options.ParentProcessId is not null)
+{
+    ProcessGroup.LeaveTerminal();
+}
+
 var builder = WebApplication.CreateSlimBuilder(hostArguments);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);

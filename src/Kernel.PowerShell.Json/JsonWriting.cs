@@ -21,7 +21,7 @@ namespace Kernel.PowerShell.Json
     {
         private const int MaxDepth = 64;
 
-        public static string? Payload(object? payload)
+        public static string? Payload(object? payload, string parameter)
         {
             var value = payload is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject) ? wrapped.BaseObject : payload;
             if (value == null)
@@ -38,11 +38,18 @@ namespace Kernel.PowerShell.Json
                 }
                 catch (JsonException ex)
                 {
-                    throw new FormatException($"-Payload is a string but not JSON ({ex.Message}). Pass a hashtable or object, or JSON text such as '{{\"url\":\"https://example.com\"}}'.", ex);
+                    throw new FormatException($"{parameter} is a string but not JSON ({ex.Message}). Pass a hashtable or object, or JSON text such as '{{\"url\":\"https://example.com\"}}'.", ex);
                 }
             }
 
-            return Text(json => Write(json, payload, 0));
+            try
+            {
+                return Text(json => Write(json, payload, 0));
+            }
+            catch (FormatException ex)
+            {
+                throw new FormatException($"{parameter} {ex.Message}", ex);
+            }
         }
 
         /// <summary>A request body: the fields in order, those whose value is null left out.</summary>
@@ -99,7 +106,7 @@ namespace Kernel.PowerShell.Json
         {
             if (depth > MaxDepth)
             {
-                throw new FormatException($"-Payload is nested deeper than {MaxDepth} levels (a reference loop?).");
+                throw new FormatException($"is nested deeper than {MaxDepth} levels (a reference loop?).");
             }
 
             var psObject = value as PSObject;

@@ -22,10 +22,12 @@ namespace Kernel.PowerShell.Json
 
         public ApiErrorBody? TryParseError(string body) => WireFormatReader.TryParseError(body);
 
-        public string? PayloadJson(object? payload) => JsonWriting.Payload(payload);
+        public string? PayloadJson(object? payload, string parameter = "-Payload") => JsonWriting.Payload(payload, parameter);
 
         public string BodyJson(IEnumerable<KeyValuePair<string, object?>> fields) => JsonWriting.Body(fields);
 
         public string GitHubSourceJson(GitHubSource source) => JsonWriting.GitHubSource(source);
+
+        public object? ParseValue(string json, string what) => WireFormatReader.Parse(json, what, JsonValues.ToPlain);
     }
 }

@@ -128,7 +128,27 @@ namespace Kernel.PowerShell.Json
 
             var code = String(element, "code");
             var message = String(element, "message");
-            return code == null && message == null ? null : new ApiErrorBody(code ?? "unknown", message ?? string.Empty);
+            if (code == null && message == null)
+            {
+                return null;
+            }
+
+            var details = new List<ApiErrorBody>();
+            if (element.TryGetProperty("details", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var detail in list.EnumerateArray())
+                {
+                    if (detail.ValueKind == JsonValueKind.Object)
+                    {
+                        details.Add(new ApiErrorBody(String(detail, "code") ?? string.Empty, String(detail, "message") ?? string.Empty));
+                    }
+                }
+            }
+
+            var inner = element.TryGetProperty("inner_error", out var innerElement) && innerElement.ValueKind == JsonValueKind.Object
+                ? new ApiErrorBody(String(innerElement, "code") ?? string.Empty, String(innerElement, "message") ?? string.Empty)
+                : null;
+            return new ApiErrorBody(code ?? "unknown", message ?? string.Empty, details, inner);
         }
 
         internal static string? String(JsonElement e, string name) =>

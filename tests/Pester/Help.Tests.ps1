@@ -17,9 +17,10 @@ BeforeAll {
     $repository = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
     $docs = Join-Path $repository 'docs/en-US'
     $converter = Join-Path $repository 'tools/Build-Help.ps1'
-    # The converter's own functions, in a module of their own: the markdown is read here exactly as it is converted.
-    $helpTools = New-Module -Name KernelHelpTools -ScriptBlock ([scriptblock]::Create([IO.File]::ReadAllText($converter)))
-    $metadata = @(Get-CommandHelpMetadata -Module $module)
+    # The converter's own functions, in a module of their own: the markdown and the module's command metadata are
+    # read here exactly as the conversion reads them.
+    $helpTools = New-Module -Name KernelHelpTools -ScriptBlock { param($Path) . $Path } -ArgumentList $converter
+    $metadata = @(Get-ModuleHelpMetadata $manifest)
     $common = [System.Management.Automation.PSCmdlet]::CommonParameters
     $mamlPath = Join-Path $module.ModuleBase "en-US/$(@($metadata.HelpFile | Select-Object -Unique)[0])"
     $convert = "dotnet pwsh ./tools/Build-Help.ps1 -DocsPath docs/en-US -ModulePath $manifest -OutputPath $(Join-Path $module.ModuleBase 'en-US')"
@@ -59,9 +60,115 @@ Describe 'The help of the Kernel module' {
         $text = Get-Help about_Kernel -ErrorAction Stop | Out-String
 
         $text | Should -Match 'SHORT DESCRIPTION'
-        foreach ($subject in 'KERNEL_API_KEY', 'Retries and timeouts', '_emulator', '.gitignore', 'REDACTED', 'DeploymentFailed') {
-            $text | Should -BeLike "*$subject*" -Because "about_Kernel covers sessions, retries, the emulator, ignore rules, secrets and error ids"
+        foreach ($subject in 'KERNEL_API_KEY', 'Retries and timeouts', '_emulator', '.gitignore', 'REDACTED', 'DeploymentFailed', 'no online version') {
+            $text | Should -BeLike "*$subject*" -Because "about_Kernel covers sessions, retries, the emulator, ignore rules, secrets, error ids and where the help lives"
         }
+    }
+}
+
+Describe 'The help converter' {
+    BeforeAll {
+        $scratch = Join-Path ([IO.Path]::GetTempPath()) "kernel-help-$([guid]::NewGuid().ToString('N'))"
+        New-Item -ItemType Directory $scratch | Out-Null
+        # A well-formed cmdlet file; each case below breaks one thing in it.
+        $valid = @'
+# Get-Thing
+
+## SYNOPSIS
+
+Gets a thing.
+
+## SYNTAX
+
+```
+Get-Thing [-Name <string>] [<CommonParameters>]
+```
+
+## DESCRIPTION
+
+| Kind | Meaning |
+|---|---|
+| a | b |
+
+## EXAMPLES
+
+### Example 1: Get it
+
+```powershell
+Get-Thing
+```
+
+Gets it.
+
+## PARAMETERS
+
+### -Name
+
+The name.
+
+```yaml
+Type: String
+```
+
+## INPUTS
+
+### None
+
+Nothing.
+
+## OUTPUTS
+
+### None
+
+Nothing.
+'@
+        function Read-Problem([string] $Text) {
+            $path = Join-Path $scratch 'Get-Thing.md'
+            [IO.File]::WriteAllText($path, $Text)
+            $problems = [System.Collections.Generic.List[string]]::new()
+            $null = Read-CmdletMarkdown $path $problems
+            $problems.ToArray()
+        }
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force -LiteralPath $scratch
+    }
+
+    It 'reads the well-formed file without a problem' {
+        Read-Problem $valid | Should -BeNullOrEmpty
+    }
+
+    It 'names the file and line of <Case>' -ForEach @(
+        @{ Case = 'a code block left open'; Find = "Get-Thing`n``````"; Replace = 'Get-Thing'; Line = 23; Problem = "the code block opened here is not closed before '## PARAMETERS' (line 28)" }
+        @{ Case = 'a table row with a cell missing'; Find = '| a | b |'; Replace = '| a |'; Line = 17; Problem = 'the rows of this table have different numbers of cells' }
+        @{ Case = 'an explanation before the example''s code'; Find = "Get it`n"; Replace = "Get it`n`nFirst words.`n"; Line = 23; Problem = 'an example starts with its * code block; the explanation goes after it' }
+        @{ Case = 'a parameter documented twice'; Find = '## INPUTS'; Replace = "### -Name`n`nAgain.`n`n## INPUTS"; Line = 39; Problem = '-Name is documented twice' }
+        @{ Case = 'a metadata line with an unknown key'; Find = 'Type: String'; Replace = 'Kind: String'; Line = 36; Problem = "not a metadata line*'Kind: String'" }
+        @{ Case = 'a section the layout does not have'; Find = '## INPUTS'; Replace = "## FOOTNOTES`n`nx`n`n## INPUTS"; Line = 39; Problem = "unknown section '## FOOTNOTES'*" }
+        @{ Case = 'a heading the layout does not have'; Find = 'Gets a thing.'; Replace = "#### Aside`n`nGets a thing."; Line = 5; Problem = "unexpected heading '#### Aside' here" }
+    ) {
+        $problems = @(Read-Problem $valid.Replace("`r`n", "`n").Replace($Find, $Replace))
+
+        $problems | Should -HaveCount 1
+        $problems[0] | Should -BeLike "$(Join-Path $scratch 'Get-Thing.md'):${Line}: $Problem"
+    }
+
+    It 'reports the drift between a cmdlet and its markdown: a missing, a stale and a misdescribed parameter' {
+        $command = @($metadata | Where-Object { @($_.Parameters).Count -ge 2 })[0]
+        $path = Join-Path $scratch "$($command.Name).md"
+        $text = [IO.File]::ReadAllText((Join-Path $docs "$($command.Name).md")).Replace("`r`n", "`n")
+        $first, $second = @($command.Parameters)[0, 1]
+        $text = $text.Replace("### -$($first.Name)`n", "### -$($first.Name)Gone`n")
+        $at = $text.IndexOf("### -$($second.Name)`n")
+        $typeLine = $text.IndexOf("Type: $($second.TypeName)", $at)
+        [IO.File]::WriteAllText($path, $text.Remove($typeLine, "Type: $($second.TypeName)".Length).Insert($typeLine, 'Type: Nonsense'))
+
+        $gaps = @(Test-CmdletDoc -Doc (Read-CmdletMarkdown $path) -Command $command)
+
+        ($gaps | Where-Object Kind -EQ MissingParameter).Message | Should -BeLike "*-$($first.Name) has no '### -$($first.Name)' section in $path"
+        ($gaps | Where-Object Kind -EQ StaleParameter).Message | Should -BeLike "*-$($first.Name)Gone is documented in $path but the cmdlet has no such parameter"
+        ($gaps | Where-Object Kind -EQ Metadata).Message | Should -BeLike "*-$($second.Name) metadata 'Type' reads 'Nonsense'; the code says '$([WildcardPattern]::Escape($second.TypeName))'*"
     }
 }
 
@@ -131,6 +238,17 @@ Describe '<_>' -ForEach $cmdlets {
         @($gaps | Where-Object Kind -EQ 'Placeholder' | ForEach-Object Message) | Should -BeNullOrEmpty
     }
 
+    It 'says where its help lives, and offers no online version that does not exist' {
+        (Get-Command -Name $name -Module $module.Name).HelpUri | Should -BeNullOrEmpty -Because 'there is no public address to point at'
+        @($help.relatedLinks.navigationLink | Where-Object { $_ }) | Should -BeNullOrEmpty -Because 'Get-Help offers -Online for any help with a related link'
+        $shown = Get-Help -Name $name | Out-String -Width 250
+
+        $shown | Should -Not -BeLike '*-Online*'
+        $shown | Should -BeLike "*Get-Help $name -Full*"
+        if ($doc.Links) { @($help.description.Text)[-1] | Should -Be "See also: $(@($doc.Links.Text) -join ', ')." }
+        { Get-Help -Name $name -Online -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidOperation,Microsoft.PowerShell.Commands.GetHelpCommand'
+    }
+
     It 'shows the real syntax: one entry per parameter set, with its parameters and which are required' {
         # As Get-Command sees the imported module, not as the converter read it.
         $real = foreach ($set in (Get-Command -Name $name -Module $module.Name).ParameterSets) {
@@ -148,8 +266,9 @@ Describe '<_>' -ForEach $cmdlets {
 Describe 'The examples' -Tag 'Examples' {
     BeforeAll {
         # Each cmdlet's examples run as a reader would run them: in order, in one fresh runspace whose current
-        # folder is the repository's root; Example 1 starts an emulator as $emu and connects, the others continue
-        # in that session. The cmdlets' runs go in parallel (they mostly wait on the emulator's steps).
+        # folder is an empty temporary one (nothing of the repository is at hand, as for an installed module);
+        # Example 1 starts an emulator as $emu and connects, the others continue in that session. The cmdlets'
+        # runs go in parallel (they mostly wait on the emulator's steps).
         $work = foreach ($name in $module.ExportedCmdlets.Keys) {
             $markdown = Join-Path $docs "$name.md"
             $examples = if (Test-Path -LiteralPath $markdown) { @((Read-CmdletMarkdown $markdown).Examples | Select-Object Number, Code) } else { @() }
@@ -160,12 +279,13 @@ Describe 'The examples' -Tag 'Examples' {
         try {
             $results = @($work | ForEach-Object -ThrottleLimit 4 -TimeoutSeconds 600 -Parallel {
                     $failures = [System.Collections.Generic.List[string]]::new()
+                    $here = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "kernel-examples-$([guid]::NewGuid().ToString('N'))")
                     $runspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
                     $runspace.Open()
                     $shell = [powershell]::Create()
                     $shell.Runspace = $runspace
                     try {
-                        $null = $shell.AddScript('param($Manifest, $Root) Import-Module $Manifest; Set-Location -LiteralPath $Root').AddArgument($using:manifest).AddArgument($using:repository).Invoke()
+                        $null = $shell.AddScript('param($Manifest, $Here) Import-Module $Manifest; Set-Location -LiteralPath $Here').AddArgument($using:manifest).AddArgument($here.FullName).Invoke()
                         foreach ($example in $_.Examples) {
                             $shell.Commands.Clear()
                             $shell.Streams.ClearStreams()
@@ -196,6 +316,7 @@ Describe 'The examples' -Tag 'Examples' {
                         $null = $shell.AddScript('Disconnect-Kernel -Confirm:$false -ErrorAction Ignore; Stop-KernelEmulator -Confirm:$false -ErrorAction Ignore').Invoke()
                         $shell.Dispose()
                         $runspace.Dispose()
+                        Remove-Item -Recurse -Force -LiteralPath $here.FullName -ErrorAction Ignore
                     }
                     [pscustomobject]@{ Name = $_.Name; Count = $_.Examples.Count; Failures = $failures.ToArray() }
                 })

@@ -74,4 +74,30 @@ Describe 'Reliability and secrets' {
             $journal.headers.'X-Kernel-Project-Id' | Sort-Object -Unique | Should -Be $project
         }
     }
+
+    It 'follows 8 parallel deploys to running through injected 503s, each created once' {
+        $project = 'par-503-' + [guid]::NewGuid().ToString('N').Substring(0, 6)
+        $session = Connect-Kernel -BaseUri $first.BaseUri -ApiKey $first.ApiKey -ProjectId $project -PassThru
+        foreach ($fault in @(
+                @{ method = 'GET'; path = '/deployments/*'; kind = 'status'; status = 503; times = 12 },
+                @{ method = 'GET'; path = '/deployments/*/events'; kind = 'status'; status = 503; times = 12 })) {
+            Invoke-RestMethod -Method Post "$($first.BaseUri)_emulator/faults" -ContentType 'application/json' -Body ($fault | ConvertTo-Json)
+        }
+
+        try {
+            $results = 1..8 | ForEach-Object -Parallel {
+                Import-Module $using:env:KERNEL_TEST_MODULE
+                New-KernelDeployment -Path $using:example -EntrypointRelPath main.py -Session $using:session -Wait -Timeout 2m -ErrorAction Stop
+            } -ThrottleLimit 8
+        }
+        finally {
+            Invoke-RestMethod -Method Delete "$($first.BaseUri)_emulator/faults"
+        }
+
+        @($results).Count | Should -Be 8
+        $results.Status | Sort-Object -Unique | Should -Be 'running'
+        $journal = Invoke-RestMethod "$($first.BaseUri)_emulator/journal"
+        @($journal | Where-Object { $_.method -eq 'POST' -and $_.path -eq '/deployments' -and $_.headers.'X-Kernel-Project-Id' -eq $project }).Count | Should -Be 8
+        @(Get-KernelDeployment -Session $session).Count | Should -Be 8
+    }
 }

@@ -38,14 +38,23 @@ public static class AdminRoutes
         admin.MapGet("/settings", (EmulatorOptions options) => Results.Json(Settings.From(options), KernelJson.Options));
         admin.MapPut("/settings", async (HttpRequest request, EmulatorOptions options) =>
         {
-            var settings = await ReadAsync<Settings>(request);
+            // A partial update: what the body leaves out keeps its value.
+            var settings = await ReadAsync<SettingsUpdate>(request);
             if (settings is null || settings.StepDelayMs < 0 || settings.HeartbeatMs < 1)
             {
-                return KernelErrors.BadRequest("body must be {\"step_delay_ms\": >= 0, \"heartbeat_ms\": >= 1}");
+                return KernelErrors.BadRequest("body must be {\"step_delay_ms\": >= 0, \"heartbeat_ms\": >= 1}, either one or both");
             }
 
-            options.StepDelay = TimeSpan.FromMilliseconds(settings.StepDelayMs);
-            options.HeartbeatInterval = TimeSpan.FromMilliseconds(settings.HeartbeatMs);
+            if (settings.StepDelayMs is { } stepDelay)
+            {
+                options.StepDelay = TimeSpan.FromMilliseconds(stepDelay);
+            }
+
+            if (settings.HeartbeatMs is { } heartbeat)
+            {
+                options.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
+            }
+
             return Results.Json(Settings.From(options), KernelJson.Options);
         });
 
@@ -99,6 +108,8 @@ public static class AdminRoutes
             return Results.NoContent();
         });
     }
+
+    private sealed record SettingsUpdate(int? StepDelayMs, int? HeartbeatMs);
 
     private sealed record Settings(int StepDelayMs, int HeartbeatMs)
     {

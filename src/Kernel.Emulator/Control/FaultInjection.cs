@@ -29,6 +29,9 @@ public enum FaultKind
 
     /// <summary>Handle the request in full, then hold the answer back for <see cref="FaultRule.DelayMs"/> (a slow or lost answer).</summary>
     DelayAnswer,
+
+    /// <summary>On an event stream: after <see cref="FaultRule.AfterEvents"/> events, send an <c>error</c> event (code, message, details, inner_error) and close.</summary>
+    ErrorEvent,
 }
 
 /// <summary>
@@ -49,6 +52,12 @@ public sealed record FaultRule
     public string? Code { get; init; }
 
     public string? Message { get; init; }
+
+    /// <summary>The error's details[], sent with a status fault or an error event.</summary>
+    public List<ApiErrorDetail>? Details { get; init; }
+
+    /// <summary>The error's inner_error, sent with a status fault or an error event.</summary>
+    public ApiErrorDetail? InnerError { get; init; }
 
     /// <summary>Retry-After in seconds, sent with a status fault.</summary>
     public int? RetryAfter { get; init; }
@@ -106,6 +115,10 @@ public sealed class FaultInjection
         }
     }
 
+    /// <summary>The error an <see cref="FaultKind.ErrorEvent"/> sends, as Kernel's error body.</summary>
+    public static ApiError StreamError(FaultRule rule) =>
+        new(rule.Code ?? "internal_error", rule.Message ?? "injected stream error", rule.Details is { Count: > 0 } ? rule.Details : null, rule.InnerError);
+
     /// <summary>The stream fault set for this request by the middleware, for the event-stream writer.</summary>
     public static FaultRule? StreamFault(HttpContext context) => context.Items[StreamFaultKey] as FaultRule;
 
@@ -138,12 +151,13 @@ public sealed class FaultInjection
                     context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await KernelErrors.Answer(rule.Status, rule.Code ?? DefaultCode(rule.Status), rule.Message ?? "injected fault").ExecuteAsync(context);
+                await KernelErrors.Answer(rule.Status, rule.Code ?? DefaultCode(rule.Status), rule.Message ?? "injected fault", rule.Details, rule.InnerError).ExecuteAsync(context);
                 return;
             case FaultKind.Drop:
                 context.Abort();
                 return;
             case FaultKind.CutStream:
+            case FaultKind.ErrorEvent:
                 context.Items[StreamFaultKey] = rule;
                 await next();
                 return;

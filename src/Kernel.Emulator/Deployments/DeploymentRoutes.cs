@@ -55,7 +55,7 @@ public static partial class DeploymentRoutes
             var name = match.Groups["bracket"].Success ? match.Groups["bracket"].Value : match.Groups["dot"].Value;
             if (!EnvVarName().IsMatch(name))
             {
-                return KernelErrors.BadRequest($"invalid environment variable name '{name}'");
+                return KernelErrors.BadRequest($"invalid environment variable name '{name}'", new ApiErrorDetail("invalid_input", $"env_vars: '{name}' must match ^[A-Za-z_][A-Za-z0-9_]*$"));
             }
 
             // Values are accepted and never echoed: API-key callers see every value as "".

@@ -6,7 +6,7 @@ namespace Kernel.Emulator.Streaming;
 /// <summary>
 /// Writes an event stream the way the Kernel SDKs read it (kernel-api.md §5): one <c>data:</c> JSON line per
 /// event, keep-alives as sse_heartbeat data events (never comments), and the stream closed at the end.
-/// A fault may cut the stream or garble an event after a number of events.
+/// A fault may cut the stream, garble an event or send an error event after a number of events.
 /// </summary>
 public static class ServerSentEvents
 {
@@ -68,6 +68,11 @@ public static class ServerSentEvents
                 {
                     await WriteAsync(response, data[..(data.Length / 2)], aborted);
                     fault = null;
+                }
+                else if (fault.Kind == FaultKind.ErrorEvent)
+                {
+                    await WriteAsync(response, KernelJson.Serialize(new { @event = "error", timestamp = clock.GetUtcNow().UtcDateTime, error = FaultInjection.StreamError(fault) }), aborted);
+                    return false;
                 }
                 else
                 {

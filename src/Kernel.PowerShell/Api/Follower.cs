@@ -57,7 +57,7 @@ namespace Kernel.PowerShell.Api
         public static async Task<FollowResult<KernelDeployment>> FollowDeploymentAsync(KernelApiClient client, string id, TimeSpan timeout, IOperationObserver observer, CancellationToken cancellationToken)
         {
             using var limit = Limit(timeout, cancellationToken);
-            var follower = new EventFollower();
+            var follower = new EventFollower(client.Retries);
             KernelDeployment? last = null;
             KernelApp? app = null;
             FollowResult<KernelDeployment>? result = null;
@@ -116,7 +116,7 @@ namespace Kernel.PowerShell.Api
         public static async Task<FollowResult<KernelInvocation>> FollowInvocationAsync(KernelApiClient client, string id, TimeSpan timeout, IOperationObserver observer, CancellationToken cancellationToken)
         {
             using var limit = Limit(timeout, cancellationToken);
-            var follower = new EventFollower();
+            var follower = new EventFollower(client.Retries);
             KernelInvocation? last = null;
             FollowResult<KernelInvocation>? result = null;
 

@@ -29,13 +29,19 @@ namespace Kernel.PowerShell.Api
         /// <summary>Kernel's error body <c>{code, message}</c>; null when the body is something else.</summary>
         ApiErrorBody? TryParseError(string body);
 
-        /// <summary>A -Payload as JSON text (a string must already be JSON); null for no payload.</summary>
+        /// <summary>A -Payload (or another <paramref name="parameter"/>) as JSON text (a string must already be JSON); null for none.</summary>
         /// <exception cref="System.FormatException">The payload is a string that is not JSON, or nested too deep.</exception>
-        string? PayloadJson(object? payload);
+        string? PayloadJson(object? payload, string parameter = "-Payload");
 
         /// <summary>A request body: the fields in order, those whose value is null left out.</summary>
         string BodyJson(IEnumerable<KeyValuePair<string, object?>> fields);
 
         string GitHubSourceJson(GitHubSource source);
+
+        /// <summary>
+        /// Any JSON as plain values: objects become ordered dictionaries, arrays object[], numbers long or double.
+        /// <paramref name="what"/> names the document in the error when it is not JSON.
+        /// </summary>
+        object? ParseValue(string json, string what);
     }
 }

@@ -16,7 +16,8 @@ namespace Kernel.PowerShell.Api
         /// POST /invocations; returns the new invocation's id. Never retried blindly: a second POST would run the
         /// action twice.
         /// </summary>
-        public async Task<string> InvokeAsync(InvocationRequest invocation, IOperationObserver observer, CancellationToken cancellationToken)
+        /// <param name="answerTimeout">How long to wait for a sync invocation's answer (the action runs first); by default <see cref="SyncInvocationTimeout"/>.</param>
+        public async Task<string> InvokeAsync(InvocationRequest invocation, IOperationObserver observer, CancellationToken cancellationToken, TimeSpan? answerTimeout = null)
         {
             var body = Fields(
                 ("app_name", invocation.AppName),
@@ -25,7 +26,7 @@ namespace Kernel.PowerShell.Api
                 ("payload", invocation.Payload),
                 ("async", invocation.Async),
                 ("async_timeout_seconds", invocation.AsyncTimeoutSeconds));
-            var json = await SendAsync(HttpMethod.Post, "invocations", body, observer, cancellationToken, invocation.Async ? RequestTimeout : SyncInvocationTimeout).ConfigureAwait(false);
+            var json = await SendAsync(HttpMethod.Post, "invocations", body, observer, cancellationToken, invocation.Async ? RequestTimeout : answerTimeout ?? SyncInvocationTimeout).ConfigureAwait(false);
             return WireFormat.Current.ParseInvocationId(json)
                 ?? throw new KernelProtocolException("The Kernel API accepted the invocation but sent no id.");
         }
@@ -36,6 +37,24 @@ namespace Kernel.PowerShell.Api
         /// <summary>PATCH /invocations/{id}: succeeded or failed (failed cancels a running invocation).</summary>
         public async Task<KernelInvocation> UpdateInvocationAsync(string id, string status, string? output, IOperationObserver observer, CancellationToken cancellationToken) =>
             WireFormat.Current.ParseInvocation(await SendAsync(new HttpMethod("PATCH"), "invocations/" + Uri.EscapeDataString(id), Fields(("status", status), ("output", output)), observer, cancellationToken).ConfigureAwait(false));
+
+        /// <summary>
+        /// Cancels an invocation the way the CLI does on Ctrl+C (failed with <see cref="CancelOutput"/>, then its
+        /// browsers deleted), unless it already finished: a finished invocation's status and output are its result
+        /// and are never rewritten. Returns the invocation and whether it was cancelled.
+        /// </summary>
+        public async Task<(KernelInvocation Invocation, bool Cancelled)> CancelInvocationAsync(string id, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var current = await GetInvocationAsync(id, observer, cancellationToken).ConfigureAwait(false);
+            if (current.IsFinished)
+            {
+                return (current, false);
+            }
+
+            var cancelled = await UpdateInvocationAsync(id, InvocationStatus.Failed, CancelOutput, observer, cancellationToken).ConfigureAwait(false);
+            await DeleteInvocationBrowsersAsync(id, observer, cancellationToken).ConfigureAwait(false);
+            return (cancelled, true);
+        }
 
         public Task DeleteInvocationBrowsersAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
             SendAsync(HttpMethod.Delete, "invocations/" + Uri.EscapeDataString(id) + "/browsers", null, observer, cancellationToken);

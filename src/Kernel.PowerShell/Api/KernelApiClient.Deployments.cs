@@ -67,6 +67,12 @@ namespace Kernel.PowerShell.Api
             },
             () => watchdog.Kick(RequestTimeout), // The body is out: the answer now has the plain request timeout.
             watchdog.Token);
+            if (upload.Archive is { Length: null })
+            {
+                // Said outright: .NET Framework's handler (Windows PowerShell) would otherwise buffer a body of unknown
+                // length whole before sending it (the archive in memory, over 2 GiB failing) with the answer's clock running.
+                request.Headers.TransferEncodingChunked = true;
+            }
             observer.Verbose(upload.Archive == null
                 ? $"Creating a deployment from {upload.Source!.Url} at {upload.Source.Ref} on {BaseUri} (fields: {upload.DescribeFields()})."
                 : $"Uploading {(total > 0 ? Bytes.Format(total) : "the archive as it is packed")} to {BaseUri}deployments (fields: {upload.DescribeFields()}).");

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -25,18 +26,22 @@ namespace Kernel.PowerShell.Api
     {
         internal const int MaxPageSize = 100;
         internal static readonly string UserAgent = BuildUserAgent();
+        private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(() => new HttpClientHandler(), LazyThreadSafetyMode.ExecutionAndPublication);
 
         private readonly HttpClient _http;
         private long _serverClockOffsetTicks;
         private readonly SecureString _apiKey;
         private readonly string? _projectId;
+        private bool _toldTls;
 
         public KernelApiClient(Uri baseUri, SecureString apiKey, string? projectId, HttpMessageHandler? handler = null)
         {
             BaseUri = baseUri;
             _apiKey = apiKey;
             _projectId = projectId;
-            _http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: true)
+            // Every session shares the process's one connection pool: a session replaced by Connect-Kernel holds no
+            // sockets of its own, so replacing sessions leaks nothing, and one still held elsewhere keeps working.
+            _http = new HttpClient(handler ?? SharedHandler.Value, disposeHandler: handler != null)
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             };
@@ -190,6 +195,10 @@ namespace Kernel.PowerShell.Api
             {
                 using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watchdog.Token, observer).ConfigureAwait(false);
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+
+                // .NET Framework's response streams ignore ReadAsync's token: disposing the response is what ends a
+                // read on Ctrl+C or when the idle watchdog fires (as ReadBodyAsync does for plain answers).
+                using var abort = watchdog.Token.Register(response.Dispose);
                 var reader = new ServerSentEventReader(stream) { DataReceived = watchdog.Kick };
                 while (true)
                 {
@@ -239,6 +248,7 @@ namespace Kernel.PowerShell.Api
 
         private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken, IOperationObserver observer)
         {
+            DesktopTls.EnsureTls12(observer, ref _toldTls);
             observer.Debug(HttpLogFormatter.FormatRequest(request));
             var clock = Stopwatch.StartNew();
             HttpResponseMessage response;
@@ -271,7 +281,7 @@ namespace Kernel.PowerShell.Api
             {
                 var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
                 var error = WireFormat.Current.TryParseError(body);
-                var detail = error?.Message ?? SingleLine(body, response.ReasonPhrase ?? string.Empty);
+                var detail = error?.Explained() ?? SingleLine(body, response.ReasonPhrase ?? string.Empty);
                 throw new KernelApiException(
                     response.StatusCode,
                     request.Method.Method,
@@ -280,7 +290,11 @@ namespace Kernel.PowerShell.Api
                     detail,
                     RequestId(response),
                     RetryPolicy.ReadRetryAfter(response, DateTimeOffset.UtcNow),
-                    RetryPolicy.ReadShouldRetry(response.Headers));
+                    RetryPolicy.ReadShouldRetry(response.Headers))
+                {
+                    Details = error?.Details.Select(d => d.ToString()).ToArray() ?? Array.Empty<string>(),
+                    InnerError = error?.InnerError?.ToString(),
+                };
             }
         }
 

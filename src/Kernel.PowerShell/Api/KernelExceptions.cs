@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 
 namespace Kernel.PowerShell
@@ -32,6 +33,12 @@ namespace Kernel.PowerShell
 
         /// <summary>How long the server asked to wait before trying again (Retry-After or retry-after-ms).</summary>
         public TimeSpan? RetryAfter { get; }
+
+        /// <summary>The error body's details[], each as "code: message" (also in the message).</summary>
+        public IReadOnlyList<string> Details { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>The error body's inner_error as "code: message", when it sent one (also in the message).</summary>
+        public string? InnerError { get; internal set; }
 
         /// <summary>The server's x-should-retry answer, when it sent one.</summary>
         internal bool? ShouldRetry { get; }

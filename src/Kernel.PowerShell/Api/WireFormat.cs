@@ -77,13 +77,12 @@ namespace Kernel.PowerShell.Api
             var moduleFolder = Path.GetDirectoryName(ours.Location)! + Path.DirectorySeparatorChar;
             AppDomain.CurrentDomain.AssemblyResolve += (_, args) =>
             {
-                var requester = args.RequestingAssembly;
-                if (requester != null && (requester.IsDynamic || !requester.Location.StartsWith(moduleFolder, StringComparison.OrdinalIgnoreCase)))
+                var name = new AssemblyName(args.Name).Name;
+                if (!AnswersFor(name, args.RequestingAssembly, moduleFolder))
                 {
                     return null;
                 }
 
-                var name = new AssemblyName(args.Name).Name;
                 if (string.Equals(name, ours.GetName().Name, StringComparison.OrdinalIgnoreCase))
                 {
                     return ours;
@@ -93,6 +92,23 @@ namespace Kernel.PowerShell.Api
                 return file != null && File.Exists(file) ? Assembly.LoadFrom(file) : null;
             };
             return Assembly.LoadFrom(path);
+        }
+
+        /// <summary>
+        /// Whether the 5.1 resolve handler answers a request: only for what our own assemblies (those in the module
+        /// folder) ask for. A request without a requesting assembly (Assembly.Load by name, Type.GetType) could come
+        /// from anyone, so it is answered only when it names one of our own assemblies; our copies of shared
+        /// libraries (System.Text.Json and its closure) are never handed to other modules.
+        /// </summary>
+        internal static bool AnswersFor(string? requestedName, Assembly? requester, string moduleFolder)
+        {
+            if (requester == null)
+            {
+                return string.Equals(requestedName, typeof(WireFormat).Assembly.GetName().Name, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(requestedName, AssemblyName, StringComparison.OrdinalIgnoreCase);
+            }
+
+            return !requester.IsDynamic && requester.Location.StartsWith(moduleFolder, StringComparison.OrdinalIgnoreCase);
         }
     }
 }

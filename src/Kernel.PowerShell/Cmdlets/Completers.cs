@@ -71,7 +71,8 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
-        private static string Quote(string text) =>
+        /// <summary>A value as it must be typed on a command line: quoted when it holds anything PowerShell would parse.</summary>
+        internal static string Quote(string text) =>
             text.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ';', '(', ')', '{', '}', '@', '&', '|', '#', ',' }) < 0 ? text : "'" + text.Replace("'", "''") + "'";
     }
 

@@ -13,8 +13,6 @@ namespace Kernel.PowerShell.Cmdlets
     [OutputType(typeof(KernelSession))]
     public sealed class ConnectKernelCommand : KernelCmdlet
     {
-        private static readonly TimeSpan VerifyTimeout = TimeSpan.FromSeconds(15);
-
         private const string ApiKeySet = "ApiKey";
         private const string CredentialSet = "Credential";
         private const string EnvironmentSet = "Environment";
@@ -45,15 +43,20 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateRange(0, 10)]
         public int MaxRetries { get; set; } = 2;
 
-        /// <summary>Longest wait for the answer to a plain request (a TimeSpan, or seconds). Default 60 s.</summary>
+        /// <summary>Longest wait for the answer to a plain request (a TimeSpan, seconds, or text such as 2m). Default 60 s.</summary>
         [Parameter]
         [TimeSpanArgument]
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-        /// <summary>Longest silence tolerated while uploading or following events (a TimeSpan, or seconds). Default 60 s.</summary>
+        /// <summary>Longest silence tolerated while uploading or following events (a TimeSpan, seconds, or text such as 2m). Default 60 s.</summary>
         [Parameter]
         [TimeSpanArgument]
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>How long the first call that checks the key and endpoint may take, retries included (a TimeSpan, seconds, or text such as 30s). Default 15 s.</summary>
+        [Parameter]
+        [TimeSpanArgument]
+        public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
         /// <summary>Allow plain http to a host that is not loopback (the key then travels in clear text).</summary>
         [Parameter]
@@ -71,6 +74,10 @@ namespace Kernel.PowerShell.Cmdlets
         {
             RequirePositive(RequestTimeout, nameof(RequestTimeout));
             RequirePositive(IdleTimeout, nameof(IdleTimeout));
+            if (!SkipVerify)
+            {
+                RequirePositive(VerifyTimeout, nameof(VerifyTimeout));
+            }
             Uri baseUri;
             try
             {
@@ -152,7 +159,7 @@ namespace Kernel.PowerShell.Cmdlets
                 });
                 WriteVerbose($"{session.BaseUri} accepted the key.");
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 session.Dispose();
                 var (category, advice) = ex switch
@@ -164,9 +171,9 @@ namespace Kernel.PowerShell.Cmdlets
                     KernelConnectionException connection =>
                         (ErrorCategory.ConnectionError, $"{connection.InnerException?.InnerException?.Message ?? connection.Message}. Check -BaseUri (or KERNEL_BASE_URL) and the network"),
                     OperationCanceledException _ =>
-                        (ErrorCategory.OperationTimeout, $"no answer within {VerifyTimeout.TotalSeconds:0} s. Check -BaseUri (or KERNEL_BASE_URL) and the network"),
+                        (ErrorCategory.OperationTimeout, $"no answer within {VerifyTimeout.TotalSeconds:0} s (-VerifyTimeout). Check -BaseUri (or KERNEL_BASE_URL) and the network"),
                     TimeoutException _ =>
-                        (ErrorCategory.OperationTimeout, $"no answer within {VerifyTimeout.TotalSeconds:0} s. Check -BaseUri (or KERNEL_BASE_URL) and the network"),
+                        (ErrorCategory.OperationTimeout, $"no answer within {VerifyTimeout.TotalSeconds:0} s (-VerifyTimeout). Check -BaseUri (or KERNEL_BASE_URL) and the network"),
                     _ => (ErrorCategory.ConnectionError, ex.Message),
                 };
                 ThrowTerminatingError(ErrorCatalog.Create(

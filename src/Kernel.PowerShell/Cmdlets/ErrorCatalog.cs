@@ -45,6 +45,10 @@ namespace Kernel.PowerShell.Cmdlets
         public const string InvalidDestination = "InvalidDestination";
         public const string InvalidProxySettings = "InvalidProxySettings";
         public const string InvalidBrowserSettings = "InvalidBrowserSettings";
+        public const string NoEmulator = "NoEmulator";
+        public const string AppWithoutDeployment = "AppWithoutDeployment";
+        public const string InvocationAlreadyFinished = "InvocationAlreadyFinished";
+        public const string AsyncOnly = "AsyncOnly";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {
@@ -57,7 +61,13 @@ namespace Kernel.PowerShell.Cmdlets
                 case KernelNotReadyException notReady:
                     return new ErrorRecord(notReady, DownloadNotReady, ErrorCategory.OperationTimeout, target);
                 case KernelApiException api:
-                    return new ErrorRecord(api, ApiErrorId(api.StatusCode), ApiCategory(api.StatusCode), target);
+                    var record = new ErrorRecord(api, ApiErrorId(api.StatusCode), ApiCategory(api.StatusCode), target);
+                    if ((int)api.StatusCode == 404 && Subject(api.Path) is { } subject)
+                    {
+                        record.ErrorDetails = new ErrorDetails($"{subject} was not found: {api.Message}");
+                    }
+
+                    return record;
                 case DeploymentNotCreatedException notCreated:
                     return new ErrorRecord(notCreated, notCreated.Certain ? DeploymentNotCreated : DeploymentUnconfirmed, ErrorCategory.ConnectionError, target);
                 case KernelConnectionException connection:
@@ -73,6 +83,29 @@ namespace Kernel.PowerShell.Cmdlets
                 default:
                     return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
             }
+        }
+
+        /// <summary>True when trying again cannot help: the API refused the request itself (4xx other than 408 and 429).</summary>
+        public static bool IsPermanent(Exception exception) =>
+            exception is KernelObjectNotFoundException || exception is KernelAmbiguousNameException
+            || (exception is KernelApiException api && (int)api.StatusCode >= 400 && (int)api.StatusCode < 500 && (int)api.StatusCode != 408 && (int)api.StatusCode != 429);
+
+        /// <summary>What a request path names, for messages: "/deployments/abc/events" is deployment 'abc'.</summary>
+        private static string? Subject(string path)
+        {
+            var segments = path.Trim('/').Split('/');
+            if (segments.Length < 2)
+            {
+                return null;
+            }
+
+            var id = Uri.UnescapeDataString(segments[1]);
+            return segments[0] switch
+            {
+                "deployments" => $"Deployment '{id}'",
+                "invocations" => $"Invocation '{id}'",
+                _ => null,
+            };
         }
 
         public static ErrorRecord Create(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>

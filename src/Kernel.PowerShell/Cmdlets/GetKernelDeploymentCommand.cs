@@ -13,6 +13,7 @@ namespace Kernel.PowerShell.Cmdlets
     {
         private const string IdSet = "Id";
         private const string ListSet = "List";
+        private const string AppSet = "App";
 
         /// <summary>The deployment id; binds from the Id of piped deployments.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
@@ -20,6 +21,11 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(DeploymentIdCompleter))]
         public string[] Id { get; set; } = null!;
+
+        /// <summary>App versions (Get-KernelApp output): their deployments. Piped app versions bind here, not to -Id.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = AppSet, ValueFromPipeline = true, HelpMessage = "Pipe app versions from Get-KernelApp here; give deployment ids with -Id.")]
+        [ValidateNotNull]
+        public KernelApp[] App { get; set; } = null!;
 
         /// <summary>
         /// Only deployments of this app. Wildcards match the apps that have a running version; a literal name with
@@ -43,9 +49,9 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == IdSet)
+            if (ParameterSetName != ListSet)
             {
-                WriteById(DeploymentApi.Resource, Id, new Query());
+                WriteById(DeploymentApi.Resource, ParameterSetName == AppSet ? DeploymentIds(App) : Id, new Query());
                 return;
             }
 
@@ -92,7 +98,7 @@ namespace Kernel.PowerShell.Cmdlets
                     }
                 });
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, AppName);
                 return;

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,16 +12,25 @@ namespace Kernel.PowerShell.Cmdlets
     /// logged and stops after a quiet spell, like `kernel deploy logs`; with -Follow it streams until the
     /// deployment ends or Ctrl+C.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "KernelDeploymentLog")]
+    [Cmdlet(VerbsCommon.Get, "KernelDeploymentLog", DefaultParameterSetName = AppSet)]
     [OutputType(typeof(KernelLogEntry))]
     public sealed class GetKernelDeploymentLogCommand : KernelSessionCmdlet
     {
+        // The app set is the default so that a piped app version binds to -App: PowerShell tries the default set first.
+        private const string IdSet = "Id";
+        private const string AppSet = "App";
+
         /// <summary>The deployment id; binds from the Id of piped deployments.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("DeploymentId")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(DeploymentIdCompleter))]
         public string Id { get; set; } = null!;
+
+        /// <summary>An app version (Get-KernelApp output): the log of its deployment. A piped app version binds here, not to -Id.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = AppSet, ValueFromPipeline = true, HelpMessage = "Pipe an app version from Get-KernelApp here; give a deployment id with -Id.")]
+        [ValidateNotNull]
+        public KernelApp App { get; set; } = null!;
 
         /// <summary>Only lines since then: a DateTime, a TimeSpan ago, or text such as 5m or an RFC 3339 time.</summary>
         [Parameter]
@@ -40,10 +50,16 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            var id = ParameterSetName == AppSet ? DeploymentIds(new[] { App }).FirstOrDefault() : Id;
+            if (id == null)
+            {
+                return;
+            }
+
             var client = ResolveClient();
             try
             {
-                RunStreaming<KernelLogEntry>("Reading the log of deployment " + Id, async (observer, emit, token) =>
+                RunStreaming<KernelLogEntry>("Reading the log of deployment " + id, async (observer, emit, token) =>
                 {
                     using var quiet = CancellationTokenSource.CreateLinkedTokenSource(token);
                     if (!Follow)
@@ -53,7 +69,7 @@ namespace Kernel.PowerShell.Cmdlets
 
                     try
                     {
-                        await client.FollowDeploymentEventsAsync(Id, Since, e =>
+                        await client.FollowDeploymentEventsAsync(id, Since, e =>
                         {
                             if (e is KernelEvent.Log log)
                             {
@@ -67,7 +83,7 @@ namespace Kernel.PowerShell.Cmdlets
 
                             if (e is KernelEvent.Error error)
                             {
-                                observer.Warning($"Deployment {Id} reported an error: {error.Body}");
+                                observer.Warning($"Deployment {id} reported an error: {error.Body}");
                             }
 
                             return true;
@@ -83,9 +99,9 @@ namespace Kernel.PowerShell.Cmdlets
                     }
                 });
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
-                WriteFailure(ex, Id);
+                WriteFailure(ex, id);
             }
         }
     }

@@ -12,10 +12,15 @@ namespace Kernel.PowerShell.Cmdlets
     /// </summary>
     public abstract class KernelCmdlet : PSCmdlet, IDisposable
     {
+        /// <summary>How long an operation abandoned by its pipeline gets to notice its cancellation and end.</summary>
+        private static readonly TimeSpan AbandonBound = TimeSpan.FromSeconds(2);
+
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
         public void Dispose()
         {
+            // PowerShell disposes a command when its pipeline ends, however it ends: nothing of it may run on.
+            _stopping.Cancel();
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }
@@ -29,34 +34,40 @@ namespace Kernel.PowerShell.Cmdlets
         /// </summary>
         internal T Run<T>(string activity, Func<IOperationObserver, CancellationToken, Task<T>> operation)
         {
-            using var pump = new PipelinePump(this, activity);
-            var task = Task.Run(() => operation(pump, _stopping.Token), _stopping.Token);
-            try
-            {
-                pump.DrainUntil(task);
-                return task.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            finally
-            {
-                pump.CompleteProgress();
-            }
+            Task<T>? running = null;
+            RunOperation(activity, (pump, token) => running = operation(pump, token));
+            return running!.GetAwaiter().GetResult();
         }
 
         /// <summary>
         /// Like <see cref="Run{T}"/> for operations that produce many objects: each one passed to the emit
         /// callback is written to the pipeline as it comes. The callback returns false once the pipeline needs no more.
         /// </summary>
-        internal void RunStreaming<T>(string activity, Func<IOperationObserver, Func<T, bool>, CancellationToken, Task> operation)
+        internal void RunStreaming<T>(string activity, Func<IOperationObserver, Func<T, bool>, CancellationToken, Task> operation) =>
+            RunOperation(activity, (pump, token) => operation(pump, item => pump.Emit(item), token));
+
+        /// <summary>
+        /// The one sync boundary. When the pipeline thread leaves early (a downstream Select-Object -First, a
+        /// Write* that throws under -WarningAction Stop, Ctrl+C), the operation is cancelled and given a bounded
+        /// time to end, so no stream, poll or upload outlives the command.
+        /// </summary>
+        private void RunOperation(string activity, Func<PipelinePump, CancellationToken, Task> operation)
         {
             using var pump = new PipelinePump(this, activity);
-            var task = Task.Run(() => operation(pump, item => pump.Emit(item), _stopping.Token), _stopping.Token);
+            using var operationEnd = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            var task = Task.Run(() => operation(pump, operationEnd.Token), operationEnd.Token);
             try
             {
-                pump.DrainUntil(task);
+                try
+                {
+                    pump.DrainUntil(task);
+                }
+                catch
+                {
+                    Abandon(task, operationEnd, pump);
+                    throw;
+                }
+
                 task.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -69,8 +80,64 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
+        private static void Abandon(Task task, CancellationTokenSource operationEnd, PipelinePump pump)
+        {
+            pump.Close();
+            operationEnd.Cancel();
+            try
+            {
+                task.Wait(AbandonBound);
+            }
+            catch (AggregateException)
+            {
+                // Its end is of no interest any more; only that it ended.
+            }
+        }
+
         /// <summary>True when Ctrl+C (or Stop) has been requested.</summary>
         internal bool IsStopping => _stopping.IsCancellationRequested;
+
+        /// <summary>
+        /// False for what PowerShell itself throws to end or stop a command (Ctrl+C, Select-Object -First, a
+        /// preference set to Stop): those must pass through, never become one of our errors.
+        /// </summary>
+        internal static bool IsFailure(Exception exception) =>
+            !(exception is PipelineStoppedException) && !(exception is ActionPreferenceStopException);
+
+        /// <summary>
+        /// Writes a verbose message, except that under -Debug without -Verbose it goes to the Debug stream:
+        /// PowerShell 7 still turns -Debug into VerbosePreference Inquire for compiled cmdlets, which would stop
+        /// to ask after every verbose line (and fail outright in a non-interactive host).
+        /// </summary>
+        public new void WriteVerbose(string text)
+        {
+            if (DebugSwitchOnly)
+            {
+                base.WriteDebug(text);
+            }
+            else
+            {
+                base.WriteVerbose(text);
+            }
+        }
+
+        private bool DebugSwitchOnly =>
+            MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && LanguagePrimitives.IsTrue(debug)
+            && !MyInvocation.BoundParameters.ContainsKey("Verbose");
+
+        /// <summary>True when an error of this command stops the script: -ErrorAction Stop, or $ErrorActionPreference 'Stop'.</summary>
+        internal bool ErrorActionIsStop =>
+            (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var given) ? given : GetVariableValue("ErrorActionPreference")) is { } preference
+            && LanguagePrimitives.TryConvertTo<ActionPreference>(preference, out var action)
+            && action == ActionPreference.Stop;
+
+        /// <summary>-WhatIf on this command, or inherited from a caller ($WhatIfPreference): ShouldProcess must decide.</summary>
+        internal bool WhatIfInEffect =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) ? LanguagePrimitives.IsTrue(given) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        /// <summary>-Confirm given on this command: the user wants to be asked, -Force or not.</summary>
+        internal bool ConfirmAsked =>
+            MyInvocation.BoundParameters.TryGetValue("Confirm", out var given) && LanguagePrimitives.IsTrue(given);
 
         /// <summary>Stops the cmdlet unless a time span parameter is positive.</summary>
         internal void RequirePositive(TimeSpan value, string parameter)
@@ -82,8 +149,8 @@ namespace Kernel.PowerShell.Cmdlets
         }
 
         /// <summary>
-        /// Says something straight to the host, for use while the pipeline stops (StopProcessing), when the
-        /// Write* methods are no longer allowed. Silently does nothing on a host without a UI.
+        /// Says something straight to the host, for use while the pipeline stops, when the Write* methods are no
+        /// longer allowed. Called on the pipeline thread only. Silently does nothing on a host without a UI.
         /// </summary>
         internal void TellHost(string message)
         {
@@ -97,12 +164,28 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>The ErrorRecord for an exception from the core.</summary>
+        internal virtual ErrorRecord Failure(Exception exception, object? target) => ErrorCatalog.FromException(exception, target);
+
         /// <summary>Writes a non-terminating error for an exception from the core.</summary>
-        internal void WriteFailure(Exception exception, object? target) =>
-            WriteError(ErrorCatalog.FromException(exception, target));
+        internal void WriteFailure(Exception exception, object? target) => WriteError(Failure(exception, target));
 
         /// <summary>Stops the cmdlet with a terminating error for an exception from the core.</summary>
-        internal void ThrowFailure(Exception exception, object? target) =>
-            ThrowTerminatingError(ErrorCatalog.FromException(exception, target));
+        internal void ThrowFailure(Exception exception, object? target) => ThrowTerminatingError(Failure(exception, target));
+
+        /// <summary>
+        /// An error while following, or after creating, something that goes on on Kernel without us: the message
+        /// names it, and unless the error says it is gone or refused for good, the command that takes up where this
+        /// one stopped (also the RecommendedAction).
+        /// </summary>
+        internal void WriteResumable(Exception exception, object? target, string what, string resume)
+        {
+            var record = Failure(exception, target);
+            var message = $"{what}: {(record.ErrorDetails?.Message ?? exception.Message).TrimEnd('.')}.";
+            record.ErrorDetails = ErrorCatalog.IsPermanent(exception)
+                ? new ErrorDetails(message) { RecommendedAction = record.ErrorDetails?.RecommendedAction }
+                : new ErrorDetails($"{message} Take it up again with: {resume}") { RecommendedAction = resume };
+            WriteError(record);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,6 +16,8 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter]
         [ValidateNotNull]
         public KernelSession? Session { get; set; }
+
+        private KernelSession? _resolved;
 
         /// <summary>
         /// Lists with -First/-Skip (SupportsPaging): streams every item of the API's pages to the pipeline,
@@ -45,15 +48,68 @@ namespace Kernel.PowerShell.Cmdlets
         private bool _totalCountWritten;
 
         /// <summary>
+        /// Where requests would go, for -WhatIf and -Confirm: the session's endpoint, or without one the endpoint a
+        /// session from the environment would use. Never fails and never makes a session, so -WhatIf works with no
+        /// credentials at all.
+        /// </summary>
+        internal string DescribeEndpoint()
+        {
+            var session = Session ?? SessionStore.Default;
+            if (session != null)
+            {
+                return session.BaseUri.ToString();
+            }
+
+            try
+            {
+                var baseUri = SessionStore.ResolveBaseUri(null);
+                return SessionStore.HasApiKeyInEnvironment ? baseUri.ToString() : $"{baseUri} (not connected: Connect-Kernel or {SessionStore.ApiKeyVariable} needed to run it)";
+            }
+            catch (ArgumentException ex)
+            {
+                return $"no endpoint ({ex.Message})";
+            }
+        }
+
+        /// <summary>The deployments serving app versions (Get-KernelApp output); one that names none is an error, and skipped.</summary>
+        internal IEnumerable<string> DeploymentIds(IEnumerable<KernelApp> apps)
+        {
+            foreach (var app in apps)
+            {
+                if (string.IsNullOrEmpty(app.DeploymentId))
+                {
+                    WriteError(ErrorCatalog.Create(ErrorCatalog.AppWithoutDeployment, ErrorCategory.InvalidData, app, $"App '{app.AppName}' version '{app.Version}' names no deployment; find it with: Get-KernelDeployment -AppName '{app.AppName}' -AppVersion '{app.Version}'"));
+                }
+                else
+                {
+                    yield return app.DeploymentId;
+                }
+            }
+        }
+
+        /// <summary>
         /// -Session, else the runspace's default, else (for CI, where nobody runs Connect-Kernel) a default made
         /// from KERNEL_API_KEY and KERNEL_BASE_URL. Terminates when none is to be had.
         /// </summary>
         internal KernelApiClient ResolveClient() => ResolveSession().Client;
 
+        /// <summary>An API error with the PowerShell fix: a rejected key says where the key came from.</summary>
+        internal override ErrorRecord Failure(Exception exception, object? target)
+        {
+            var record = base.Failure(exception, target);
+            if (exception is KernelApiException api && (int)api.StatusCode == 401 && _resolved is { } session)
+            {
+                var fix = $"Check the key, or connect with the right one: Connect-Kernel -ApiKey (Read-Host -AsSecureString 'Kernel API key'){(session.ProjectId == null ? string.Empty : " -ProjectId " + session.ProjectId)}";
+                record.ErrorDetails = new ErrorDetails($"{api.Message.TrimEnd('.')}. The API key came from the {session.ApiKeySource} ({session}). {fix}") { RecommendedAction = fix };
+            }
+
+            return record;
+        }
+
         /// <summary>The session to use (see <see cref="ResolveClient"/>).</summary>
         internal KernelSession ResolveSession()
         {
-            var session = Session ?? SessionStore.Default ?? ConnectFromEnvironment();
+            var session = _resolved = Session ?? SessionStore.Default ?? ConnectFromEnvironment();
             if (session == null)
             {
                 ThrowTerminatingError(ErrorCatalog.Create(

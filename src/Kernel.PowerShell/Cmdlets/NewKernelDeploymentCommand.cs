@@ -22,6 +22,7 @@ namespace Kernel.PowerShell.Cmdlets
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
         private const string ArchiveSet = "Archive";
+        private const string LiteralArchiveSet = "LiteralArchive";
         private const string GitHubSet = "GitHub";
         private const int ExclusionsListed = 20;
         private static readonly Regex EnvVarName = new Regex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
@@ -45,6 +46,11 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter(Mandatory = true, ParameterSetName = ArchiveSet)]
         [ValidateNotNullOrEmpty]
         public string ArchivePath { get; set; } = null!;
+
+        /// <summary>A ready ZIP of the app, its path taken literally (no wildcards).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LiteralArchiveSet)]
+        [ValidateNotNullOrEmpty]
+        public string LiteralArchivePath { get; set; } = null!;
 
         /// <summary>A GitHub repository URL (no /tree or /blob part) that Kernel builds from.</summary>
         [Parameter(Mandatory = true, ParameterSetName = GitHubSet)]
@@ -114,19 +120,16 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
-        /// <summary>With -Wait: how long to wait (a TimeSpan, or seconds). Default 30 minutes.</summary>
+        /// <summary>With -Wait: how long to wait (a TimeSpan, seconds, or text such as 90s, 5m or 1h30m). Default 30 minutes.</summary>
         [Parameter]
         [TimeSpanArgument]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
-        protected override void BeginProcessing() => RequirePositive(Timeout, nameof(Timeout));
-
-        protected override void StopProcessing()
+        protected override void BeginProcessing()
         {
-            base.StopProcessing();
-            if (_createdId is { } id)
+            if (Wait)
             {
-                TellHost($"Deployment {id} was created and goes on on Kernel; follow it with: Wait-KernelDeployment -Id {id}");
+                RequirePositive(Timeout, nameof(Timeout));
             }
         }
 
@@ -165,22 +168,22 @@ namespace Kernel.PowerShell.Cmdlets
                 WriteWarning($"{reserved} is reserved: Kernel sets it for every deployment and replaces the value you gave.");
             }
 
-            var session = ResolveSession();
             switch (ParameterSetName)
             {
                 case GitHubSet:
-                    DeployFromGitHub(session, entrypoint, envVars);
+                    DeployFromGitHub(entrypoint, envVars);
                     break;
                 case ArchiveSet:
-                    DeployArchive(session, entrypoint, envVars);
+                case LiteralArchiveSet:
+                    DeployArchive(entrypoint, envVars);
                     break;
                 default:
-                    DeployFolder(session, entrypoint, envVars);
+                    DeployFolder(entrypoint, envVars);
                     break;
             }
         }
 
-        private void DeployFolder(KernelSession session, string entrypoint, IReadOnlyDictionary<string, string> envVars)
+        private void DeployFolder(string entrypoint, IReadOnlyDictionary<string, string> envVars)
         {
             var folder = ResolveFileSystemPath(ParameterSetName == LiteralPathSet ? LiteralPath : Path, literal: ParameterSetName == LiteralPathSet);
             if (folder == null)
@@ -194,7 +197,7 @@ namespace Kernel.PowerShell.Cmdlets
                 app = Run("Deploying " + folder, (observer, token) => Task.Run(() => AppFolder.Scan(folder, token), token));
                 app.RequireEntrypoint(entrypoint);
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, folder);
                 return;
@@ -210,11 +213,12 @@ namespace Kernel.PowerShell.Cmdlets
 
             var target = $"{folder} ({app.Files.Count} files, {Bytes.Format(app.TotalBytes)}; entrypoint {entrypoint}, version {Version})";
             WriteVerbose("To upload: " + target + ".");
-            if (!ShouldProcess(target, $"Deploy to {session.BaseUri}"))
+            if (!ShouldProcess(target, Describe(DeploymentUpload.FromArchive(new ArchiveFile(folder, isUnique: true), entrypoint, Version, Force.IsPresent, Region, envVars))))
             {
                 return;
             }
 
+            var session = ResolveSession();
             Create(session, folder, async (observer, token) =>
             {
                 var clock = Stopwatch.StartNew();
@@ -241,9 +245,9 @@ namespace Kernel.PowerShell.Cmdlets
             });
         }
 
-        private void DeployArchive(KernelSession session, string entrypoint, IReadOnlyDictionary<string, string> envVars)
+        private void DeployArchive(string entrypoint, IReadOnlyDictionary<string, string> envVars)
         {
-            var archive = ResolveFileSystemPath(ArchivePath, literal: false);
+            var archive = ParameterSetName == LiteralArchiveSet ? ResolveFileSystemPath(LiteralArchivePath, literal: true) : ResolveFileSystemPath(ArchivePath, literal: false);
             if (archive == null)
             {
                 return;
@@ -268,14 +272,15 @@ namespace Kernel.PowerShell.Cmdlets
 
             var target = $"{archive} ({files} files, {Bytes.Format(new FileInfo(archive).Length)}; entrypoint {entrypoint}, version {Version})";
             WriteVerbose("To upload: " + target + ".");
-            if (ShouldProcess(target, $"Deploy to {session.BaseUri}"))
+            if (ShouldProcess(target, Describe(DeploymentUpload.FromArchive(new ArchiveFile(archive, isUnique: false), entrypoint, Version, Force.IsPresent, Region, envVars))))
             {
+                var session = ResolveSession();
                 Create(session, archive, (observer, token) =>
                     Upload(session, DeploymentUpload.FromArchive(new ArchiveFile(archive, isUnique: false), entrypoint, Version, Force.IsPresent, Region, envVars), observer, token));
             }
         }
 
-        private void DeployFromGitHub(KernelSession session, string entrypoint, IReadOnlyDictionary<string, string> envVars)
+        private void DeployFromGitHub(string entrypoint, IReadOnlyDictionary<string, string> envVars)
         {
             var url = GitHubUrl.ToString().TrimEnd('/');
             if (!GitHubUrl.IsAbsoluteUri || GitHubUrl.Segments.Any(s => s == "tree/" || s == "blob/"))
@@ -287,10 +292,12 @@ namespace Kernel.PowerShell.Cmdlets
             var subPath = SubPath?.Replace('\\', '/').Trim('/');
             var source = new GitHubSource(url, Ref, entrypoint, string.IsNullOrEmpty(subPath) ? null : subPath, GitHubToken);
             var target = $"{url} at {Ref}{(source.Path == null ? string.Empty : ", folder " + source.Path)} (entrypoint {entrypoint}, version {Version})";
-            if (ShouldProcess(target, $"Deploy to {session.BaseUri}"))
+            var upload = DeploymentUpload.FromGitHub(source, Version, Force.IsPresent, Region, envVars);
+            if (ShouldProcess(target, Describe(upload)))
             {
+                var session = ResolveSession();
                 Create(session, url, (observer, token) =>
-                    Upload(session, DeploymentUpload.FromGitHub(source, Version, Force.IsPresent, Region, envVars), observer, token));
+                    Upload(session, upload, observer, token));
             }
         }
 
@@ -308,13 +315,30 @@ namespace Kernel.PowerShell.Cmdlets
         private void Create(KernelSession session, object target, Func<IOperationObserver, System.Threading.CancellationToken, Task<KernelDeployment>> create)
         {
             KernelDeployment created;
+            _createdId = null;
             try
             {
                 created = Run("Deploying " + target, create);
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (PipelineStoppedException) when (IsStopping)
             {
-                WriteFailure(ex, target);
+                if (_createdId is { } id)
+                {
+                    TellHost($"Deployment {id} was created and goes on on Kernel; follow it with: Wait-KernelDeployment -Id {id}");
+                }
+
+                throw;
+            }
+            catch (Exception ex) when (IsFailure(ex))
+            {
+                var record = Failure(ex, target);
+                if (ex is KernelApiException api && api.StatusCode == System.Net.HttpStatusCode.Conflict && !Force)
+                {
+                    var fix = $"Run the command again with -Force to replace version '{Version}'";
+                    record.ErrorDetails = new ErrorDetails($"{api.Message.TrimEnd('.')}. {fix}, or deploy under another -Version.") { RecommendedAction = fix + "." };
+                }
+
+                WriteError(record);
                 return;
             }
 
@@ -329,11 +353,19 @@ namespace Kernel.PowerShell.Cmdlets
                 var result = Run("Waiting for deployment " + created.Id, (observer, token) => Follower.FollowDeploymentAsync(session.Client, created.Id, Timeout, observer, token));
                 FollowOutcomes.Write(this, result, Timeout);
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (PipelineStoppedException) when (IsStopping)
             {
-                WriteFailure(ex, created);
+                TellHost($"Stopped waiting; deployment {created.Id} goes on on Kernel. Follow it with: Wait-KernelDeployment -Id {created.Id}");
+                throw;
+            }
+            catch (Exception ex) when (IsFailure(ex))
+            {
+                WriteResumable(ex, created, $"Deployment {created.Id} was created, but following it failed", $"Wait-KernelDeployment -Id {created.Id}");
             }
         }
+
+        /// <summary>The -WhatIf and -Confirm action: where the upload goes and the fields it carries (names only, never values).</summary>
+        private string Describe(DeploymentUpload upload) => $"Deploy to {DescribeEndpoint()} (POST /deployments: {upload.DescribeFields()})";
 
         private string? ResolveFileSystemPath(string path, bool literal)
         {

@@ -20,14 +20,15 @@ namespace Kernel.PowerShell.Cmdlets
         private const int ParentActivityId = 1;
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-        private readonly PSCmdlet _cmdlet;
+        private readonly KernelCmdlet _cmdlet;
         private readonly string _activity;
         private readonly BlockingCollection<Action> _queue = new BlockingCollection<Action>();
         private readonly Throttle _throttle = new Throttle(ProgressInterval);
         private readonly HashSet<OperationPhase> _openPhases = new HashSet<OperationPhase>();
         private bool _parentOpen;
+        private bool _disposed;
 
-        public PipelinePump(PSCmdlet cmdlet, string activity)
+        public PipelinePump(KernelCmdlet cmdlet, string activity)
         {
             _cmdlet = cmdlet;
             _activity = activity;
@@ -51,7 +52,7 @@ namespace Kernel.PowerShell.Cmdlets
         /// <summary>Writes queued reports until the task ends (the task's end closes the queue).</summary>
         public void DrainUntil(Task task)
         {
-            task.ContinueWith(_ => _queue.CompleteAdding(), TaskScheduler.Default);
+            task.ContinueWith(_ => Close(), TaskScheduler.Default);
             foreach (var write in _queue.GetConsumingEnumerable())
             {
                 write();
@@ -74,7 +75,26 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
-        public void Dispose() => _queue.Dispose();
+        /// <summary>Takes no more reports: a late one, or an emit, is refused from now on.</summary>
+        public void Close()
+        {
+            lock (_queue)
+            {
+                if (!_disposed)
+                {
+                    _queue.CompleteAdding();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_queue)
+            {
+                _disposed = true;
+                _queue.Dispose();
+            }
+        }
 
         private static int ActivityId(OperationPhase phase) => ParentActivityId + 1 + (int)phase;
 

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 
 namespace Kernel.PowerShell.Cmdlets
 {
@@ -13,8 +12,6 @@ namespace Kernel.PowerShell.Cmdlets
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     internal sealed class SinceArgumentAttribute : ArgumentTransformationAttribute
     {
-        private static readonly Regex Duration = new Regex(@"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$", RegexOptions.CultureInvariant);
-
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
@@ -26,7 +23,7 @@ namespace Kernel.PowerShell.Cmdlets
                     return Rfc3339(time);
                 case TimeSpan span when span > TimeSpan.Zero:
                     return ((long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
-                case string text when Duration.IsMatch(text.Trim()):
+                case string text when TimeSpanArgumentAttribute.IsDuration(text):
                     return text.Trim();
                 case string text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var time):
                     return Rfc3339(time);

@@ -6,9 +6,10 @@ namespace Kernel.PowerShell.Cmdlets
 {
     /// <summary>
     /// Stop-KernelInvocation: cancels invocations the way Kernel's CLI does on Ctrl+C: marks them failed with
-    /// an output saying so, then deletes their browsers.
+    /// an output saying so, then deletes their browsers. An invocation that already finished is left alone
+    /// (its status and output are its result), so the impact stays Medium, like Stop-Process.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Stop, "KernelInvocation", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Stop, "KernelInvocation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KernelInvocation))]
     public sealed class StopKernelInvocationCommand : KernelSessionCmdlet
     {
@@ -35,22 +36,37 @@ namespace Kernel.PowerShell.Cmdlets
 
                 try
                 {
-                    var stopped = Run("Stopping invocation " + id, async (observer, token) =>
+                    var (invocation, stopped) = Run("Stopping invocation " + id, (observer, token) => session.Client.CancelInvocationAsync(id, observer, token));
+                    if (!stopped)
                     {
-                        var invocation = await session.Client.UpdateInvocationAsync(id, InvocationStatus.Failed, KernelApiClient.CancelOutput, observer, token).ConfigureAwait(false);
-                        await session.Client.DeleteInvocationBrowsersAsync(id, observer, token).ConfigureAwait(false);
-                        return invocation;
-                    });
+                        LeaveFinished(invocation);
+                        continue;
+                    }
+
                     WriteVerbose($"Cancelled invocation {id} and deleted its browsers.");
                     if (PassThru)
                     {
-                        WriteObject(stopped);
+                        WriteObject(invocation);
                     }
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }
+            }
+        }
+
+        /// <summary>A finished invocation keeps its result: a warning says so, or an error where errors stop the script.</summary>
+        private void LeaveFinished(KernelInvocation invocation)
+        {
+            var message = $"Invocation {invocation.Id} already {invocation.Status}{(invocation.FinishedAt is { } at ? " at " + at.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : string.Empty)}; left unchanged.";
+            if (ErrorActionIsStop)
+            {
+                WriteError(ErrorCatalog.Create(ErrorCatalog.InvocationAlreadyFinished, ErrorCategory.InvalidOperation, invocation, message));
+            }
+            else
+            {
+                WriteWarning(message);
             }
         }
     }

@@ -28,20 +28,7 @@ namespace Kernel.PowerShell.Cmdlets
             var client = ResolveClient();
             foreach (var id in Id)
             {
-                try
-                {
-                    Watching(client, id);
-                    var result = Run("Waiting for invocation " + id, (observer, token) => Follower.FollowInvocationAsync(client, id, Timeout, observer, token));
-                    FollowOutcomes.Write(this, result, Timeout);
-                }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
-                {
-                    WriteFailure(ex, id);
-                }
-                finally
-                {
-                    NotWatching();
-                }
+                FollowInvocation(client, id, Timeout, id);
             }
         }
     }

@@ -16,7 +16,9 @@ namespace Kernel.PowerShell.Emulator
     /// <summary>
     /// Starts the emulator (src/Kernel.Emulator, staged next to the module) as a child process on a loopback port.
     /// The child watches its standard input and this process's id, so it ends when its parent does, however the
-    /// parent ends; every emulator still running is also stopped when this process exits normally.
+    /// parent ends; every emulator still running is also stopped when this process exits normally. Ctrl+C at the
+    /// prompt never reaches it: given --parent-pid it leaves the terminal's process group (Linux, macOS), and on
+    /// Windows it has no console to receive the event (CreateNoWindow).
     /// </summary>
     internal static class EmulatorLauncher
     {

@@ -57,6 +57,8 @@ namespace Kernel.PowerShell.Session
             string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
             || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 
+        public static bool HasApiKeyInEnvironment => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ApiKeyVariable));
+
         /// <summary>The key in KERNEL_API_KEY as a SecureString, or null when it is not set.</summary>
         public static SecureString? ApiKeyFromEnvironment()
         {

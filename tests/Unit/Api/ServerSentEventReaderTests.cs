@@ -63,4 +63,32 @@ public class ServerSentEventReaderTests
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             base.ReadAsync(buffer, offset, Math.Min(1, count), cancellationToken);
     }
+
+    [Fact]
+    public async Task A_byte_order_mark_at_the_start_is_skipped()
+    {
+        var wire = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("data: first\n\n")).ToArray();
+        var reader = new ServerSentEventReader(new MemoryStream(wire));
+
+        Assert.Equal("first", await reader.ReadMessageAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_line_over_the_cap_is_refused_instead_of_buffered_without_end()
+    {
+        var reader = new ServerSentEventReader(new MemoryStream(Encoding.UTF8.GetBytes("data: " + new string('x', 100_000) + "\n\n")), maxLineBytes: 64 * 1024);
+
+        var error = await Assert.ThrowsAsync<KernelProtocolException>(() => reader.ReadMessageAsync(CancellationToken.None));
+
+        Assert.Contains("longer than", error.Message);
+    }
+
+    [Fact]
+    public async Task A_line_that_arrives_a_byte_at_a_time_is_read_whole()
+    {
+        var reader = new ServerSentEventReader(new TrickleStream(Encoding.UTF8.GetBytes("data: " + new string('y', 50_000) + "\r\n\r\ndata: z\n\n")));
+
+        Assert.Equal(new string('y', 50_000), await reader.ReadMessageAsync(CancellationToken.None));
+        Assert.Equal("z", await reader.ReadMessageAsync(CancellationToken.None));
+    }
 }

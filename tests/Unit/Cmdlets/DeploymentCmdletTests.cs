@@ -138,7 +138,9 @@ public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDis
         Assert.Contains("No Kernel app found in 'main.py'", error.Exception.Message);
         var deployment = Assert.IsType<KernelDeployment>(error.TargetObject);
         Assert.Equal("failed", deployment.Status);
-        Assert.Contains("error: No Kernel app found", error.ErrorDetails.RecommendedAction);
+        Assert.Contains(Environment.NewLine + "Last log lines:" + Environment.NewLine + "    ", error.ErrorDetails.Message);
+        Assert.Contains(Environment.NewLine + "    error: No Kernel app found", error.ErrorDetails.Message);
+        Assert.Equal($"Read its whole log: Get-KernelDeploymentLog -Id {deployment.Id}", error.ErrorDetails.RecommendedAction);
     }
 
     [Fact]

@@ -53,6 +53,7 @@ public sealed class RefusedBeforeUploadTests : IDisposable
 
     [Theory]
     [InlineData("Remove-KernelDeployment -Id d1 -Confirm:$false")]
+    [InlineData("Remove-KernelDeployment -Id d1 -Force")]
     [InlineData("Invoke-KernelAction -AppName shop -ActionName buy")]
     [InlineData("Stop-KernelInvocation -Id i1")]
     [InlineData("New-KernelDeployment -GitHubUrl https://github.com/acme/app -Ref main -Entrypoint index.ts -Force")]
@@ -137,5 +138,20 @@ public sealed class RefusedBeforeUploadTests : IDisposable
         var error = RefusedError("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -EnvVars @{ 'BAD-NAME' = 1 }", ("path", RepositoryPaths.Example("page-title")));
 
         Assert.StartsWith("InvalidEnvVarName,", error.FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void LiteralArchivePath_takes_a_name_with_wildcard_characters_as_it_is()
+    {
+        using var folder = new TempFolder();
+        var zip = Path.Combine(folder.Path, "app[1].zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(RepositoryPaths.Example("page-title"), zip);
+
+        var literal = _shell.Run("param($zip) New-KernelDeployment -LiteralArchivePath $zip -EntrypointRelPath main.py -WhatIf", ("zip", zip));
+        var wildcard = _shell.Run("param($zip) New-KernelDeployment -ArchivePath $zip -EntrypointRelPath main.py -WhatIf", ("zip", zip));
+
+        Assert.Empty(literal.Errors);
+        Assert.Single(wildcard.Errors);
+        Assert.Equal(0, _server.Count);
     }
 }

@@ -35,8 +35,9 @@ public sealed class SlowDeploymentTests : IClassFixture<SlowEmulatorFixture>, ID
         var deployment = _shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py", ("path", RepositoryPaths.Example("page-title")))
             .ThrowOnError().Single<KernelDeployment>();
         using var shell = _shell.Start("param($id) Wait-KernelDeployment -Id $id", ("id", deployment.Id));
+        var following = Signals.FirstProgress(shell);
         var running = shell.BeginInvoke();
-        await Task.Delay(500);
+        await following.Within(TimeSpan.FromSeconds(20), "the wait follows the deployment's events");
 
         var clock = Stopwatch.StartNew();
         shell.Stop();

@@ -54,11 +54,11 @@ namespace Kernel.PowerShell
             return _values.TryGetValue(name, out var value) && value != null ? Convert<T>(name, value) : fallback;
         }
 
-        /// <summary>A name → text map (env vars): any dictionary, values as text.</summary>
-        public IReadOnlyDictionary<string, string> StringMap(string name)
+        /// <summary>A name → text map (env vars, headers): any dictionary, values as text; names compared by <paramref name="names"/> (ordinal by default).</summary>
+        public IReadOnlyDictionary<string, string> StringMap(string name, StringComparer? names = null)
         {
             _read.Add(name);
-            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            var map = new Dictionary<string, string>(names ?? StringComparer.Ordinal);
             if (_values.TryGetValue(name, out var value) && value != null)
             {
                 if (!(value is IDictionary dictionary))

@@ -69,7 +69,7 @@ namespace Kernel.PowerShell.Cmdlets
                         }
                     }
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }

@@ -28,7 +28,7 @@ namespace Kernel.PowerShell.Cmdlets
                     WriteFailure(new KernelObjectNotFoundException("replay", missing, byName: false), missing);
                 }
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, Browser.ToString());
             }

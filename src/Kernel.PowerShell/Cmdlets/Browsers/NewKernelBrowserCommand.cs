@@ -59,7 +59,7 @@ namespace Kernel.PowerShell.Cmdlets
                 WriteVerbose($"Created browser {browser.Id}{(browser.Name == null ? string.Empty : $" ({browser.Name})")}.");
                 WriteObject(browser);
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, Name);
             }

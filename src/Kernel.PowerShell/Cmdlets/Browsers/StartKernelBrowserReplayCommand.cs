@@ -44,7 +44,7 @@ namespace Kernel.PowerShell.Cmdlets
                     return await session.Client.StartReplayAsync(browserId, Framerate, seconds, RecordAudio, observer, token).ConfigureAwait(false);
                 }));
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, Browser.ToString());
             }

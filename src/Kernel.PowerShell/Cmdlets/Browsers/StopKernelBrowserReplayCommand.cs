@@ -49,7 +49,7 @@ namespace Kernel.PowerShell.Cmdlets
                     WriteObject(stopped, enumerateCollection: true);
                 }
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, ReplayId == null ? Browser.ToString() : string.Join(", ", ReplayId));
             }

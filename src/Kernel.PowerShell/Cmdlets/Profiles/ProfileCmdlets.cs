@@ -35,7 +35,7 @@ namespace Kernel.PowerShell.Cmdlets
                         session.Client.CreateAsync(ProfileApi.Resource, new[] { BrowserSettings.Field("name", name) }, observer, token)));
                     session.Completions.Clear();
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, name);
                 }

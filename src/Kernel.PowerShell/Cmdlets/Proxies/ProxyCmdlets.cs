@@ -169,7 +169,7 @@ namespace Kernel.PowerShell.Cmdlets
                     token)));
                 session.Completions.Clear();
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, Name);
             }
@@ -242,7 +242,7 @@ namespace Kernel.PowerShell.Cmdlets
                     var proxy = Run("Checking " + Describe(target), (observer, token) => client.CheckProxyAsync(target.IdOrName, Url?.AbsoluteUri, observer, token));
                     WriteObject(Quiet ? (object)(proxy.Status == "available") : proxy);
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, target.IdOrName);
                 }

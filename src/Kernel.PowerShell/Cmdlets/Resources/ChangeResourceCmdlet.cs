@@ -46,7 +46,7 @@ namespace Kernel.PowerShell.Cmdlets
                         WriteObject(changed);
                     }
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, target.IdOrName);
                 }

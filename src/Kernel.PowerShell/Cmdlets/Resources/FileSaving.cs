@@ -73,7 +73,7 @@ namespace Kernel.PowerShell.Cmdlets
                     cmdlet.WriteObject(file);
                 }
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (KernelCmdlet.IsFailure(ex))
             {
                 cmdlet.WriteFailure(ex, errorTarget);
             }

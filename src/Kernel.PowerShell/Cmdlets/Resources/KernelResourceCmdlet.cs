@@ -58,7 +58,7 @@ namespace Kernel.PowerShell.Cmdlets
                     var picked = WildcardPattern.ContainsWildcardCharacters(name) && !one ? matches : new[] { KernelApiClient.Single(Resource, name, matches) }.ToList();
                     targets.AddRange(picked.Where(item => targets.All(t => Resource.IdOf(t.Item!) != Resource.IdOf(item))).Select(item => new ResourceTarget<T>(Resource.IdOf(item), item)));
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, name);
                 }

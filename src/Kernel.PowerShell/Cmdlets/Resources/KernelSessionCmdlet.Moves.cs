@@ -32,7 +32,7 @@ namespace Kernel.PowerShell.Cmdlets
                 {
                     WriteObject(Run($"Getting {resource.Noun} {id}", (observer, token) => client.GetAsync(resource, id, query, observer, token)));
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, id);
                 }
@@ -93,7 +93,7 @@ namespace Kernel.PowerShell.Cmdlets
             {
                 write();
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, null);
             }
@@ -111,19 +111,8 @@ namespace Kernel.PowerShell.Cmdlets
         /// ShouldProcess, except that -Force skips the question: -WhatIf (given or inherited) still only reports,
         /// and an explicit -Confirm still asks.
         /// </summary>
-        internal bool ShouldChange(string target, string action, bool force)
-        {
-            if (force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !WhatIfInEffect)
-            {
-                return true;
-            }
-
-            return ShouldProcess(target, action);
-        }
-
-        private bool WhatIfInEffect => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
-            ? LanguagePrimitives.IsTrue(whatIf)
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        internal bool ShouldChange(string target, string action, bool force) =>
+            (force && !WhatIfInEffect && !ConfirmAsked) || ShouldProcess(target, action);
     }
 
     /// <summary>What is left of a -Skip/-First window; counts are kept across ProcessRecord calls.</summary>

@@ -44,7 +44,7 @@ namespace Kernel.PowerShell.Cmdlets
                     // Gone already: what the caller wanted. Said, not failed, so cleanup scripts stay idempotent.
                     WriteWarning($"{KernelObjectNotFoundException.Capitalized(what)} was not found on {session.BaseUri} (already removed?).");
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (IsFailure(ex))
                 {
                     WriteFailure(ex, target.IdOrName);
                 }

@@ -1,0 +1,125 @@
+# What a runbook host (Azure Automation, CI, a scheduled task) relies on: a non-interactive pwsh that never stops
+# to ask, and an emulator that outlives the keys pressed at the prompt of the shell that started it.
+BeforeAll {
+    Import-Module $env:KERNEL_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $example = (Resolve-Path (Join-Path $PSScriptRoot '../../examples/page-title')).ProviderPath
+}
+
+Describe '-Debug in a non-interactive host' {
+    It 'never prompts, on any cmdlet, and shows the verbose messages on the Debug stream' {
+        $script = Join-Path $TestDrive 'debug-everything.ps1'
+        Set-Content -LiteralPath $script -Value @'
+param($Module, $Example)
+Import-Module $Module
+$ran = [System.Collections.Generic.List[string]]::new()
+function Step([string] $Name, [scriptblock] $Block) {
+    $ran.Add($Name)
+    try { & $Block } catch { "FAILED ${Name}: $_" }
+}
+$emu = $null; $d = $null; $i = $null; $a = $null
+Step Start-KernelEmulator { $script:emu = Start-KernelEmulator -StepDelay 0.02 -Debug -ErrorAction Stop }
+Step Connect-Kernel { Connect-Kernel -BaseUri $emu.BaseUri -ApiKey $emu.ApiKey -Debug -ErrorAction Stop }
+Step Get-KernelSession { Get-KernelSession -Debug -ErrorAction Stop | Out-Null }
+Step New-KernelDeployment { $script:d = New-KernelDeployment -Path $Example -EntrypointRelPath main.py -Debug -ErrorAction Stop }
+Step Wait-KernelDeployment { Wait-KernelDeployment -Id $d.Id -Debug -ErrorAction Stop | Out-Null }
+Step Get-KernelDeployment { Get-KernelDeployment -Id $d.Id -Debug -ErrorAction Stop | Out-Null }
+Step Get-KernelDeploymentLog { Get-KernelDeploymentLog -Id $d.Id -QuietPeriod 0.3 -Debug -ErrorAction Stop | Out-Null }
+Step Get-KernelApp { Get-KernelApp -Debug -ErrorAction Stop | Out-Null }
+Step Invoke-KernelAction { $script:i = Invoke-KernelAction page-title health -Debug -ErrorAction Stop }
+Step Get-KernelInvocation { Get-KernelInvocation -Id $i.Id -Debug -ErrorAction Stop | Out-Null }
+Step Wait-KernelInvocation { $script:a = Invoke-KernelAction page-title health -Async -ErrorAction Stop; Wait-KernelInvocation -Id $a.Id -Debug -ErrorAction Stop | Out-Null }
+Step Stop-KernelInvocation { Stop-KernelInvocation -Id (Invoke-KernelAction page-title health -Async).Id -Debug -WarningAction SilentlyContinue }
+Step Remove-KernelDeployment { Remove-KernelDeployment -Id $d.Id -Confirm:$false -Debug -ErrorAction Stop }
+Step Set-KernelEmulator { $emu | Set-KernelEmulator -StepDelay 0.02 -Debug -ErrorAction Stop }
+Step Add-KernelEmulatorFault { $emu | Add-KernelEmulatorFault -Path /never -Debug -ErrorAction Stop }
+Step Get-KernelEmulatorFault { $emu | Get-KernelEmulatorFault -Debug -ErrorAction Stop | Out-Null }
+Step Clear-KernelEmulatorFault { $emu | Clear-KernelEmulatorFault -Debug -ErrorAction Stop }
+Step Set-KernelEmulatorOutcome { $emu | Set-KernelEmulatorOutcome -DeploymentFailure nope -AppName never -Debug -ErrorAction Stop }
+Step Clear-KernelEmulatorOutcome { $emu | Clear-KernelEmulatorOutcome -Debug -ErrorAction Stop }
+Step Get-KernelEmulatorJournal { $emu | Get-KernelEmulatorJournal -Debug -ErrorAction Stop | Out-Null }
+Step Clear-KernelEmulatorJournal { $emu | Clear-KernelEmulatorJournal -Debug -ErrorAction Stop }
+Step Disconnect-Kernel { Disconnect-Kernel -Debug -ErrorAction Stop }
+Step Stop-KernelEmulator { $emu | Stop-KernelEmulator -Debug -ErrorAction Stop }
+"RAN $($ran -join ',')"
+'@
+        $lines = @(Invoke-FreshPwsh -File $script -Module $env:KERNEL_TEST_MODULE -Example $example | ForEach-Object { "$_" })
+
+        $lines | Where-Object { $_ -like 'FAILED *' } | Should -BeNullOrEmpty
+        ($lines -join "`n") | Should -Not -Match 'NonInteractive mode'
+        $ran = ($lines | Where-Object { $_ -like 'RAN *' }) -replace '^RAN ' -split ','
+        $exported = (Get-Module Kernel).ExportedCmdlets.Keys
+        @($exported | Where-Object { $_ -notin $ran }) | Should -BeNullOrEmpty -Because 'every cmdlet runs with -Debug'
+        ($lines -join "`n") | Should -Match 'DEBUG: To upload: ' -Because 'under -Debug the verbose messages come on the Debug stream'
+    }
+}
+
+Describe 'Start-KernelEmulator and the terminal' {
+    It 'keeps the emulator running when Ctrl+C reaches the foreground process group of the shell that started it' -Skip:(-not $IsLinux -or -not (Get-Command setsid -CommandType Application -ErrorAction Ignore)) {
+        $pidFile = Join-Path $TestDrive 'pids.txt'
+        $script = Join-Path $TestDrive 'hold-emulator.ps1'
+        Set-Content -LiteralPath $script -Value @'
+param($Module, $PidFile)
+Import-Module $Module
+$emu = Start-KernelEmulator
+Set-Content -LiteralPath $PidFile -Value "$PID $($emu.ProcessId)"
+try { while ($true) { Start-Sleep -Milliseconds 100 } }
+finally {
+    # The pipeline is stopping: nothing may be written to it any more, so straight to the console.
+    [Threading.Thread]::Sleep(2000)
+    [Console]::Out.WriteLine("ALIVE $(-not $emu.HasExited)")
+    $answer = try { [Net.Http.HttpClient]::new().GetStringAsync("$($emu.BaseUri)_emulator/settings").GetAwaiter().GetResult() } catch { "NO ANSWER: $_" }
+    [Console]::Out.WriteLine("ANSWER $answer")
+}
+'@
+        # setsid makes the new pwsh lead a process group of its own, as a terminal's foreground job does, and env
+        # gives it SIGINT's default action whatever this process inherited: the SIGINT below goes to that whole
+        # group, exactly as a terminal delivers Ctrl+C.
+        $entry = [Environment]::GetCommandLineArgs()[0]
+        $start = [Diagnostics.ProcessStartInfo]::new('env')
+        foreach ($argument in @('--default-signal=INT', 'setsid')) { $start.ArgumentList.Add($argument) }
+        if ($entry -like '*.dll') { $start.ArgumentList.Add((Get-Process -Id $PID).Path) }
+        foreach ($argument in @($entry, '-NoProfile', '-NonInteractive', '-File', $script, '-Module', $env:KERNEL_TEST_MODULE, '-PidFile', $pidFile)) {
+            $start.ArgumentList.Add($argument)
+        }
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.UseShellExecute = $false
+        $shell = [Diagnostics.Process]::Start($start)
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Test-Path $pidFile) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $shellPid, $emulatorPid = [int[]]((Get-Content -Raw $pidFile).Trim() -split ' ')
+            $group = [int](& ps -o pgid= -p $shellPid).Trim()
+            $group | Should -Be $shellPid -Because 'the shell leads its own process group'
+            $group | Should -Not -Be ([int](& ps -o pgid= -p $PID).Trim())
+
+            & /bin/kill -s INT -- "-$group"
+            $output = $shell.StandardOutput.ReadToEndAsync()
+            $shell.WaitForExit(20000) | Should -BeTrue
+
+            $output.Result | Should -Match 'ALIVE True'
+            $output.Result | Should -Match 'ANSWER \{"step_delay_ms"'
+        }
+        finally {
+            if (-not $shell.HasExited) { $shell.Kill($true) }
+        }
+    }
+}
+
+Describe '-WhatIf in a CI lint step without credentials' {
+    It 'checks New-KernelDeployment and Invoke-KernelAction locally and says what they would send, with no session and no key' {
+        $command = "`$env:KERNEL_API_KEY = `$null; `$env:KERNEL_BASE_URL = `$null; Import-Module '$env:KERNEL_TEST_MODULE'; " +
+            "New-KernelDeployment -Path '$example' -EntrypointRelPath main.py -EnvVars @{ MODE = 'x' } -WhatIf; " +
+            "Invoke-KernelAction page-title health -Payload @{ a = 1 } -WhatIf; " +
+            "New-KernelDeployment -Path '$example' -EntrypointRelPath nope.py -WhatIf -ErrorAction Continue; 'END'"
+        $lines = @(Invoke-FreshPwsh -Command $command | ForEach-Object { "$_" })
+        $text = $lines -join "`n"
+
+        $text | Should -Match 'What if: .*Deploy to https://api\.onkernel\.com/ \(not connected: .*\) \(POST /deployments: file, entrypoint_rel_path, version, force, region, env_vars\[MODE\]\)'
+        $text | Should -Match 'What if: .*page-title/health version latest on https://api\.onkernel\.com/ .*POST /invocations: app_name, action_name, version, payload \(7 characters of JSON\), async false'
+        $text | Should -Match 'nope\.py'
+        $text | Should -Not -Match 'Not connected to Kernel'
+        $lines[-1] | Should -Be 'END'
+    }
+}
