@@ -42,7 +42,7 @@ Describe 'Browsers, profiles, proxies and replays' {
         It 'starts browsers with every setting and finds them by id, name, tag and status' {
             New-KernelProfile shop | Out-Null
             New-KernelProxy residential eu -Country DE -City berlin | Out-Null
-            $browser = New-KernelBrowser -Name job-1 -Tag @{ job = 'nightly' } -Profile shop -SaveProfileChanges -Proxy eu -Stealth -Timeout (New-TimeSpan -Minutes 5) -Viewport 1280x800@60 -Kiosk -StartUrl https://example.com
+            $browser = New-KernelBrowser -Name job-1 -Tag @{ job = 'nightly' } -Profile shop -SaveProfileChanges -Proxy eu -Stealth -Timeout 5m -Viewport 1280x800@60 -Kiosk -StartUrl https://example.com
             New-KernelBrowser -Headless -Tag @{ job = 'daily' } | Out-Null
 
             $browser | Should -BeOfType Kernel.PowerShell.KernelBrowser
@@ -133,7 +133,7 @@ Describe 'Browsers, profiles, proxies and replays' {
     Context 'Replays' {
         It 'records, stops and saves a replay as an MP4 with the browser piped in' {
             $browser = New-KernelBrowser -Name recorded
-            $replay = $browser | Start-KernelBrowserReplay -MaxDuration 600
+            $replay = $browser | Start-KernelBrowserReplay -MaxDuration 10m
 
             $replay.Status | Should -Be 'recording'
             ($browser | Stop-KernelBrowserReplay -PassThru).Status | Should -Be 'finished'

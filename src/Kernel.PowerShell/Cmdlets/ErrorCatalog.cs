@@ -55,7 +55,14 @@ namespace Kernel.PowerShell.Cmdlets
             switch (exception)
             {
                 case KernelObjectNotFoundException notFound:
-                    return new ErrorRecord(notFound, notFound.ByName ? NameNotFound : ApiErrorId(HttpStatusCode.NotFound), ErrorCategory.ObjectNotFound, notFound.Reference);
+                    var missing = new ErrorRecord(notFound, notFound.ByName ? NameNotFound : ApiErrorId(HttpStatusCode.NotFound), ErrorCategory.ObjectNotFound, notFound.Reference);
+                    if (notFound.InnerException is KernelApiException answer)
+                    {
+                        // As for any 404: what was not found, then what the API said.
+                        missing.ErrorDetails = new ErrorDetails($"{notFound.Message.TrimEnd('.')}: {answer.Message}");
+                    }
+
+                    return missing;
                 case KernelAmbiguousNameException ambiguous:
                     return new ErrorRecord(ambiguous, AmbiguousName, ErrorCategory.InvalidArgument, ambiguous.Name);
                 case KernelNotReadyException notReady:
