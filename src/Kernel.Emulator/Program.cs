@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Text.Json;
 using Kernel.Emulator;
 using Kernel.Emulator.Apps;
+using Kernel.Emulator.Browsers;
 using Kernel.Emulator.Control;
 using Kernel.Emulator.Deployments;
 using Kernel.Emulator.Invocations;
+using Kernel.Emulator.Profiles;
+using Kernel.Emulator.Proxies;
 using Kernel.Emulator.Store;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -26,6 +29,7 @@ builder.Services.AddSingleton<FaultInjection>();
 builder.Services.AddSingleton<DeploymentLifecycle>();
 builder.Services.AddSingleton<UploadedArchives>();
 builder.Services.AddSingleton<InvocationLifecycle>();
+builder.Services.AddSingleton<BrowserSessions>();
 
 var app = builder.Build();
 var faults = app.Services.GetRequiredService<FaultInjection>();
@@ -91,6 +95,9 @@ app.Use(async (context, next) =>
 DeploymentRoutes.Map(app);
 AppRoutes.Map(app);
 InvocationRoutes.Map(app);
+BrowserRoutes.Map(app);
+ProfileRoutes.Map(app);
+ProxyRoutes.Map(app);
 AdminRoutes.Map(app);
 app.MapFallback((HttpContext context) => KernelErrors.NotFound($"route {context.Request.Method} {context.Request.Path}"));
 

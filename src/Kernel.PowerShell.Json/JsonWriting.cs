@@ -119,6 +119,10 @@ namespace Kernel.PowerShell.Json
                 case string s:
                     json.WriteStringValue(s);
                     return;
+                case System.Security.SecureString secret:
+                    // A write-only secret (a proxy's password): plain text only here, in the request body.
+                    json.WriteStringValue(new NetworkCredential(string.Empty, secret).Password);
+                    return;
                 case char c:
                     json.WriteStringValue(c.ToString());
                     return;

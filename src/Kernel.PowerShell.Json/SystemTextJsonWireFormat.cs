@@ -12,11 +12,11 @@ namespace Kernel.PowerShell.Json
 
         public string? ParseInvocationId(string json) => WireFormatReader.Parse(json, "invocation", e => WireFormatReader.String(e, "id"));
 
-        public IReadOnlyList<KernelDeployment> ParseDeployments(string json, string what) => WireFormatReader.ParseArray(json, what, WireFormatReader.ToDeployment);
+        public T ParseResource<T>(string json)
+            where T : class => ResourceReader.Parse<T>(json);
 
-        public IReadOnlyList<KernelApp> ParseApps(string json, string what) => WireFormatReader.ParseArray(json, what, e => WireFormatReader.ToApp(e));
-
-        public IReadOnlyList<KernelInvocation> ParseInvocations(string json, string what) => WireFormatReader.ParseArray(json, what, WireFormatReader.ToInvocation);
+        public IReadOnlyList<T> ParseResources<T>(string json, string what, string? member = null)
+            where T : class => ResourceReader.ParseList<T>(json, what, member);
 
         public KernelEvent ParseEvent(string ownerId, string data) => WireFormatReader.ParseEvent(ownerId, data);
 

@@ -16,17 +16,6 @@ namespace Kernel.PowerShell.Json
 
         public static KernelInvocation ParseInvocation(string json) => Parse(json, "invocation", ToInvocation);
 
-        /// <summary>Parses a list page: a bare JSON array of objects.</summary>
-        public static List<T> ParseArray<T>(string json, string what, Func<JsonElement, T> convert) => Parse(json, what + " list", root =>
-        {
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                throw new KernelProtocolException($"The Kernel API sent a {what} list that is not a JSON array.");
-            }
-
-            return root.EnumerateArray().Select(convert).ToList();
-        });
-
         public static T Parse<T>(string json, string what, Func<JsonElement, T> convert)
         {
             JsonDocument doc;
@@ -165,10 +154,10 @@ namespace Kernel.PowerShell.Json
         internal static string? String(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-        private static string RequiredString(JsonElement e, string name, string what) =>
+        internal static string RequiredString(JsonElement e, string name, string what) =>
             String(e, name) is { Length: > 0 } value ? value : throw new KernelProtocolException($"The Kernel API sent a {what} without '{name}'.");
 
-        private static void RequireObject(JsonElement e, string what)
+        internal static void RequireObject(JsonElement e, string what)
         {
             if (e.ValueKind != JsonValueKind.Object)
             {
@@ -176,7 +165,7 @@ namespace Kernel.PowerShell.Json
             }
         }
 
-        private static DateTimeOffset? Time(JsonElement e, string name) =>
+        internal static DateTimeOffset? Time(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var time) ? time : (DateTimeOffset?)null;
 
         private static object? Plain(JsonElement e, string name) =>

@@ -77,7 +77,7 @@ const front = http.createServer((req, res) => {
     pipeTo(emulator, req, res, { onResponse: (status) => { record.status = status; journal(record); }, onError: (e) => { record.note = e; journal(record); } });
     return;
   }
-  if (hasBinaryBody(req)) {
+  if (hasBinaryBody(req) || wantsBinaryAnswer(req)) {
     record.route = 'tee';
     tee(req, res, record).catch((e) => {
       record.note = `proxy error: ${e.message}`;
@@ -181,6 +181,13 @@ function hasBinaryBody(req) {
   const type = (req.headers['content-type'] || '').toLowerCase();
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] || 0) > 0;
   return hasBody && type.length > 0 && !/json|^text\/|x-www-form-urlencoded/.test(type);
+}
+
+// A download (a replay's video, a profile's archive) asks for a binary type: Prism would read the answer as text
+// and corrupt it on the way back, so it takes the tee path too.
+function wantsBinaryAnswer(req) {
+  const accept = (req.headers['accept'] || '').toLowerCase();
+  return /video\/|application\/octet-stream|application\/zip/.test(accept);
 }
 
 function takeViolations(headers) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Referee (a): the official Node SDK, @onkernel/sdk 0.84.0 (pinned in package-lock.json), drives a running Kernel
-// emulator through the documented deployment/app/invocation flow and checks what comes back against the shapes of
-// shared/reference/kernel-api.md §3–8 (and the SDK's own types in node_modules/@onkernel/sdk/resources/*.d.ts).
+// emulator through the documented deployment/app/invocation flow and the browsers, profiles, proxies and replays
+// calls, and checks what comes back against the shapes of shared/reference/kernel-api.md §3–8 and
+// kernel-browsers.md (and the SDK's own types in node_modules/@onkernel/sdk/resources/*.d.ts).
 //
 // Usage: node sdk-referee.mjs [--base-url http://127.0.0.1:PORT/] [--api-key KEY] [--app-dir DIR] [--pages N]
 //   The key is best passed as KERNEL_API_KEY (the command line is visible to every user); the endpoint may come
@@ -269,6 +270,188 @@ await step('a missing deployment is a NotFoundError', [], async () => {
   throw new Error('the retrieve succeeded');
 });
 
+// ---- browsers, profiles, proxies, replays (the SDK's browsers.d.ts, profiles.d.ts, proxies.d.ts, replays.d.ts) ----
+
+const PROFILE = `referee-${runId}`;
+
+await step('create, retrieve, rename and list profiles', [], async () => {
+  const { data, response } = await client.profiles.create({ name: PROFILE }).withResponse();
+  expect(response.status === 201, `HTTP ${response.status}, expected 201`);
+  checkProfile(data, 'profile');
+  expect(data.name === PROFILE, `name ${json(data.name)}`);
+  const byName = await client.profiles.retrieve(PROFILE);
+  expect(byName.id === data.id, `retrieve by name found ${byName.id}, not ${data.id}`);
+  const renamed = await client.profiles.update(data.id, { name: `${PROFILE}-renamed` });
+  checkProfile(renamed, 'renamed profile');
+  expect(renamed.name === `${PROFILE}-renamed`, `renamed to ${json(renamed.name)}`);
+  await client.profiles.update(`${PROFILE}-renamed`, { name: PROFILE });
+  const unnamed = await client.profiles.create({});
+  checkProfile(unnamed, 'unnamed profile');
+  const exact = [];
+  for await (const p of client.profiles.list({ name: PROFILE.toUpperCase() })) exact.push(p.id);
+  expect(exact.length === 1 && exact[0] === data.id, `name filter (any case) listed ${json(exact)}, expected only ${data.id}`);
+  const all = [];
+  for await (const p of client.profiles.list({ limit: 1 })) { checkProfile(p, 'listed profile'); all.push(p.id); }
+  expect(all.includes(data.id) && all.includes(unnamed.id), `paged list (limit 1) has ${json(all)}`);
+  await client.profiles.delete(unnamed.id);
+  state.profile = data;
+});
+
+await step('a profile that has saved nothing answers its download with 202', ['create, retrieve, rename and list profiles'], async () => {
+  const response = await client.profiles.download(PROFILE);
+  expect(response.status === 202, `HTTP ${response.status}, expected 202 (no state captured yet)`);
+});
+
+await step('create proxies of every type, and check, rename and list them', [], async () => {
+  const made = {};
+  for (const [type, config] of [
+    ['datacenter', { country: 'US' }],
+    ['isp', { country: 'GB' }],
+    ['residential', { country: 'DE', city: 'berlin', zip: '10115', asn: 'AS3320' }],
+    ['mobile', { country: 'US', state: 'CA' }],
+    ['custom', { host: 'proxy.example.com', port: 3128, username: 'referee', password: `pw-${runId}` }],
+  ]) {
+    const { data, response } = await client.proxies.create({ type, name: `referee-${type}`, config }).withResponse();
+    expect(response.status === 201, `${type}: HTTP ${response.status}, expected 201`);
+    checkProxy(data, `${type} proxy`);
+    expect(data.type === type, `${type}: type ${json(data.type)}`);
+    made[type] = data;
+  }
+  const custom = made.custom;
+  expect(custom.config.host === 'proxy.example.com' && custom.config.port === 3128 && custom.config.username === 'referee', `custom config ${json(custom.config)}`);
+  expect(custom.config.has_password === true && custom.config.password === undefined, `custom config ${json(custom.config)}: the password must be write-only (has_password true, no password)`);
+  expect(!JSON.stringify(custom).includes(`pw-${runId}`), 'the proxy password came back');
+  expect(made.residential.config.city === 'berlin', `residential config ${json(made.residential.config)}`);
+  const checked = await client.proxies.check(custom.id);
+  checkProxy(checked, 'checked proxy');
+  expect(['available', 'unavailable'].includes(checked.status) && typeof checked.last_checked === 'string', `check: status ${json(checked.status)}, last_checked ${json(checked.last_checked)}`);
+  const viaUrl = await client.proxies.check(made.datacenter.id, { url: 'https://example.com' });
+  checkProxy(viaUrl, 'proxy checked against a URL');
+  const renamed = await client.proxies.update(made.isp.id, { name: 'referee-renamed' });
+  expect(renamed.name === 'referee-renamed', `rename gave ${json(renamed.name)}`);
+  const named = [];
+  for await (const p of client.proxies.list({ name: 'referee-custom' })) named.push(p.id);
+  expect(named.length === 1 && named[0] === custom.id, `name filter listed ${json(named)}`);
+  const all = [];
+  for await (const p of client.proxies.list({ limit: 2 })) { checkProxy(p, 'listed proxy'); all.push(p.id); }
+  expect(Object.values(made).every((p) => all.includes(p.id)), `paged list (limit 2) lacks some of ${json(Object.keys(made))}`);
+  state.proxies = made;
+});
+
+await step('a deleted proxy is gone (soft delete)', ['create proxies of every type, and check, rename and list them'], async () => {
+  const gone = state.proxies.mobile;
+  const response = await client.proxies.delete(gone.id).asResponse();
+  expect(response.status === 204, `HTTP ${response.status}, expected 204`);
+  await expectNotFound(() => client.proxies.retrieve(gone.id), 'retrieve after delete');
+  for await (const p of client.proxies.list()) expect(p.id !== gone.id, 'the deleted proxy is still listed');
+});
+
+await step('create a browser with a profile, a proxy, tags and a viewport', ['create, retrieve, rename and list profiles', 'create proxies of every type, and check, rename and list them'], async () => {
+  const browser = await client.browsers.create({
+    name: `referee-${runId}`,
+    stealth: true,
+    timeout_seconds: 300,
+    tags: { job: 'referee', run: runId },
+    profile: { name: PROFILE, save_changes: true },
+    proxy_id: state.proxies.datacenter.id,
+    viewport: { width: 1280, height: 800, refresh_rate: 60 },
+    start_url: 'https://example.com',
+  });
+  checkBrowser(browser, 'browser');
+  expect(browser.headless === false && typeof browser.browser_live_view_url === 'string', 'a headful browser has a live view URL');
+  expect(browser.stealth === true && browser.timeout_seconds === 300, `stealth ${browser.stealth}, timeout ${browser.timeout_seconds}`);
+  expect(browser.tags && browser.tags.job === 'referee' && browser.tags.run === runId, `tags ${json(browser.tags)}`);
+  expect(browser.profile && browser.profile.id === state.profile.id, `profile ${json(browser.profile)}`);
+  expect(browser.proxy_id === state.proxies.datacenter.id, `proxy_id ${json(browser.proxy_id)}`);
+  expect(browser.viewport && browser.viewport.width === 1280 && browser.viewport.height === 800, `viewport ${json(browser.viewport)}`);
+  for (const url of [browser.cdp_ws_url, browser.webdriver_ws_url, browser.browser_live_view_url]) {
+    expect(/[?&]jwt=[\w-]+\.[\w-]+\.[\w-]+/.test(url), `${url.replace(/jwt=[^&]+/, 'jwt=…')} carries no token`);
+  }
+  const byName = await client.browsers.retrieve(`referee-${runId}`);
+  expect(byName.session_id === browser.session_id, `retrieve by name found ${byName.session_id}`);
+  const tagged = [];
+  for await (const b of client.browsers.list({ tags: { job: 'referee', run: runId } })) tagged.push(b.session_id);
+  expect(tagged.length === 1 && tagged[0] === browser.session_id, `tags filter listed ${json(tagged)}`);
+  const updated = await client.browsers.update(browser.session_id, { tags: { job: 'referee', run: runId, step: 'updated' }, name: `referee-${runId}-b` });
+  checkBrowser(updated, 'updated browser');
+  expect(updated.tags.step === 'updated' && updated.name === `referee-${runId}-b`, `update gave tags ${json(updated.tags)}, name ${json(updated.name)}`);
+  state.browser = updated;
+});
+
+await step('list 25 browsers with auto-pagination and a status filter', [], async () => {
+  const created = [];
+  for (let i = 0; i < 25; i++) created.push((await client.browsers.create({ headless: true, tags: { batch: runId } })).session_id);
+  const seen = [];
+  for await (const b of client.browsers.list({ limit: 10, tags: { batch: runId } })) { checkBrowser(b, 'listed browser'); seen.push(b.session_id); }
+  expect(seen.length === 25 && created.every((id) => seen.includes(id)), `listed ${seen.length} of 25`);
+  const pages = [];
+  for await (const page of (await client.browsers.list({ limit: 10, tags: { batch: runId } })).iterPages()) pages.push({ items: page.getPaginatedItems().length, has_more: page.has_more, next_offset: page.next_offset });
+  expect(pages.length === 3 && pages[0].next_offset === 10 && pages[1].next_offset === 20 && pages[2].has_more === false, `pages ${json(pages)}`);
+  for (const id of created.slice(0, 5)) await client.browsers.deleteByID(id);
+  const deleted = [];
+  for await (const b of client.browsers.list({ status: 'deleted', tags: { batch: runId } })) deleted.push(b.session_id);
+  expect(deleted.length === 5, `status=deleted listed ${deleted.length}, expected 5`);
+  const active = [];
+  for await (const b of client.browsers.list({ tags: { batch: runId } })) active.push(b.session_id);
+  expect(active.length === 20, `the default (active) listed ${active.length}, expected 20`);
+  for (const id of created.slice(5)) await client.browsers.deleteByID(id);
+});
+
+await step('record a replay: start, list, stop, download an MP4', ['create a browser with a profile, a proxy, tags and a viewport'], async () => {
+  const id = state.browser.session_id;
+  const { data, response } = await client.browsers.replays.start(id, { framerate: 10, max_duration_in_seconds: 600 }).withResponse();
+  expect(response.status === 201, `start: HTTP ${response.status}, expected 201`);
+  checkReplay(data, 'replay');
+  const early = await client.browsers.replays.download(data.replay_id, { id });
+  expect(early.status === 202, `download while recording: HTTP ${early.status}, expected 202`);
+  const listed = await client.browsers.replays.list(id);
+  expect(Array.isArray(listed) && listed.some((r) => r.replay_id === data.replay_id), `list ${json(listed)}`);
+  listed.forEach((r, i) => checkReplay(r, `replays[${i}]`));
+  await client.browsers.replays.stop(data.replay_id, { id });
+  const after = (await client.browsers.replays.list(id)).find((r) => r.replay_id === data.replay_id);
+  expect(after && typeof after.finished_at === 'string', `after stop: ${json(after)}`);
+  const video = await client.browsers.replays.download(data.replay_id, { id });
+  expect(video.status === 200 && video.headers.get('content-type') === 'video/mp4', `download: HTTP ${video.status}, ${video.headers.get('content-type')}`);
+  const bytes = Buffer.from(await video.arrayBuffer());
+  expect(bytes.length > 100 && bytes.toString('latin1', 4, 8) === 'ftyp', `${bytes.length} bytes, not an MP4 (no ftyp box)`);
+});
+
+await step('ending a browser that saves changes writes its profile', ['create a browser with a profile, a proxy, tags and a viewport'], async () => {
+  const id = state.browser.session_id;
+  const response = await client.browsers.deleteByID(id).asResponse();
+  expect(response.status === 204, `HTTP ${response.status}, expected 204`);
+  await expectNotFound(() => client.browsers.retrieve(id), 'retrieve after delete');
+  const ended = await client.browsers.retrieve(id, { include_deleted: true });
+  checkBrowser(ended, 'deleted browser');
+  expect(typeof ended.deleted_at === 'string', `deleted_at ${json(ended.deleted_at)}`);
+  const profile = await client.profiles.retrieve(PROFILE);
+  expect(typeof profile.updated_at === 'string', `profile updated_at ${json(profile.updated_at)} after the session saved into it`);
+  const zst = Buffer.from(await (await client.profiles.download(PROFILE)).arrayBuffer());
+  expect(zst.readUInt32LE(0) === 0xfd2fb528, 'the default download is not a zstd frame');
+  const tar = await client.profiles.download(PROFILE, { format: 'tar' });
+  const bytes = Buffer.from(await tar.arrayBuffer());
+  expect(tar.status === 200 && bytes.toString('latin1', 257, 262) === 'ustar', 'format=tar is not a tar archive');
+});
+
+await step("an invocation's browsers: list and delete", ['invoke an action synchronously'], async () => {
+  const browser = await client.browsers.create({ headless: true, invocation_id: state.sync.id });
+  const listed = await client.invocations.listBrowsers(state.sync.id);
+  expect(Array.isArray(listed.browsers) && listed.browsers.some((b) => b.session_id === browser.session_id), `listBrowsers ${json(listed)}`);
+  listed.browsers.forEach((b, i) => checkBrowser(b, `browsers[${i}]`));
+  const response = await client.invocations.deleteBrowsers(state.sync.id).asResponse();
+  expect(response.status === 204, `HTTP ${response.status}, expected 204`);
+  const after = await client.invocations.listBrowsers(state.sync.id);
+  expect(after.browsers.length === 0, `after deleteBrowsers: ${after.browsers.length} left`);
+  await expectNotFound(() => client.browsers.retrieve(browser.session_id), 'the invocation\'s browser after deleteBrowsers');
+});
+
+await step('missing browsers, profiles, proxies and replays are NotFoundErrors', [], async () => {
+  await expectNotFound(() => client.browsers.retrieve(`missing-${runId}`), 'browser');
+  await expectNotFound(() => client.profiles.retrieve(`missing-${runId}`), 'profile');
+  await expectNotFound(() => client.proxies.retrieve(`missing-${runId}`), 'proxy');
+  await expectNotFound(() => client.browsers.deleteByID(`missing-${runId}`), 'browser delete');
+});
+
 await step('a wrong API key is an AuthenticationError', [], async () => {
   const stranger = new Kernel({ baseURL, apiKey: 'sk_wrong_key_for_the_referee', maxRetries: 0, timeout: 30_000 });
   try {
@@ -349,6 +532,56 @@ function checkEvent(e) {
   isTimestamp(e.timestamp, `${e.event}.timestamp`);
   if (e.event === 'log') expect(typeof e.message === 'string', 'log.message must be a string');
   if (e.event === 'error') checkErrorBody(e.error);
+}
+
+function checkBrowser(b, what) {
+  expect(b && typeof b === 'object', `${what} is not an object`);
+  for (const name of ['session_id', 'cdp_ws_url', 'webdriver_ws_url']) expect(typeof b[name] === 'string' && b[name].length > 0, `${what}.${name} must be a non-empty string`);
+  isTimestamp(b.created_at, `${what}.created_at`);
+  for (const name of ['headless', 'stealth']) expect(typeof b[name] === 'boolean', `${what}.${name} must be a boolean`);
+  expect(Number.isInteger(b.timeout_seconds), `${what}.timeout_seconds must be an integer`);
+  for (const name of ['name', 'browser_live_view_url', 'base_url', 'proxy_id', 'start_url']) optional(b, name, 'string', what);
+  for (const name of ['gpu', 'kiosk_mode']) optional(b, name, 'boolean', what);
+  if (b.tags !== undefined) stringMap(b.tags, `${what}.tags`);
+  if (b.profile !== undefined) checkProfile(b.profile, `${what}.profile`);
+  if (b.viewport !== undefined) expect(Number.isInteger(b.viewport.width) && Number.isInteger(b.viewport.height), `${what}.viewport ${json(b.viewport)}`);
+  if (b.usage !== undefined) expect(Number.isInteger(b.usage.uptime_ms), `${what}.usage.uptime_ms must be an integer`);
+  if (b.deleted_at !== undefined) isTimestamp(b.deleted_at, `${what}.deleted_at`);
+}
+
+function checkProfile(p, what) {
+  expect(p && typeof p.id === 'string' && p.id.length > 0, `${what}.id must be a non-empty string`);
+  isTimestamp(p.created_at, `${what}.created_at`);
+  if (p.name !== undefined && p.name !== null) expect(typeof p.name === 'string', `${what}.name must be a string or null`);
+  for (const name of ['updated_at', 'last_used_at']) if (p[name] !== undefined) isTimestamp(p[name], `${what}.${name}`);
+}
+
+function checkProxy(p, what) {
+  expect(p && typeof p.id === 'string' && p.id.length > 0, `${what}.id must be a non-empty string`);
+  expect(['datacenter', 'isp', 'residential', 'mobile', 'custom'].includes(p.type), `${what}.type ${json(p.type)}`);
+  if (p.protocol !== undefined) expect(['http', 'https'].includes(p.protocol), `${what}.protocol ${json(p.protocol)}`);
+  if (p.status !== undefined) expect(['available', 'unavailable'].includes(p.status), `${what}.status ${json(p.status)}`);
+  for (const name of ['name', 'ip_address']) optional(p, name, 'string', what);
+  if (p.last_checked !== undefined) isTimestamp(p.last_checked, `${what}.last_checked`);
+  if (p.bypass_hosts !== undefined) expect(Array.isArray(p.bypass_hosts), `${what}.bypass_hosts must be an array`);
+  if (p.config !== undefined) expect(typeof p.config === 'object' && p.config.password === undefined, `${what}.config ${json(p.config)} (never a password)`);
+}
+
+function checkReplay(r, what) {
+  expect(r && typeof r.replay_id === 'string' && r.replay_id.length > 0, `${what}.replay_id must be a non-empty string`);
+  for (const name of ['started_at', 'finished_at']) if (r[name] !== undefined && r[name] !== null) isTimestamp(r[name], `${what}.${name}`);
+  optional(r, 'replay_view_url', 'string', what);
+}
+
+async function expectNotFound(call, what) {
+  try {
+    await call();
+  } catch (e) {
+    expect(e instanceof Kernel.NotFoundError, `${what}: ${e.constructor.name} ${e.status}, expected NotFoundError`);
+    checkErrorBody(e.error);
+    return;
+  }
+  throw new Error(`${what}: no error, expected NotFoundError`);
 }
 
 function checkErrorBody(body) {

@@ -39,6 +39,27 @@ Step Set-KernelEmulatorOutcome { $emu | Set-KernelEmulatorOutcome -DeploymentFai
 Step Clear-KernelEmulatorOutcome { $emu | Clear-KernelEmulatorOutcome -Debug -ErrorAction Stop }
 Step Get-KernelEmulatorJournal { $emu | Get-KernelEmulatorJournal -Debug -ErrorAction Stop | Out-Null }
 Step Clear-KernelEmulatorJournal { $emu | Clear-KernelEmulatorJournal -Debug -ErrorAction Stop }
+$out = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "kernel-debug-$([guid]::NewGuid().ToString('N'))")
+$b = $null; $p = $null; $px = $null; $r = $null
+Step New-KernelProfile { $script:p = New-KernelProfile debug-profile -Debug -ErrorAction Stop }
+Step New-KernelProxy { $script:px = New-KernelProxy custom debug-proxy -HostName proxy.example.com -Port 3128 -Debug -ErrorAction Stop }
+Step New-KernelBrowser { $script:b = New-KernelBrowser -Name debug -Profile $p -SaveProfileChanges -Proxy $px -Debug -ErrorAction Stop }
+Step Get-KernelBrowser { Get-KernelBrowser -Name debug -Debug -ErrorAction Stop | Out-Null }
+Step Set-KernelBrowser { Set-KernelBrowser -Id $b.Id -Tag @{ job = 'debug' } -Debug -ErrorAction Stop }
+Step Start-KernelBrowserReplay { $script:r = $b | Start-KernelBrowserReplay -Debug -ErrorAction Stop }
+Step Stop-KernelBrowserReplay { $b | Stop-KernelBrowserReplay -Debug -ErrorAction Stop }
+Step Get-KernelBrowserReplay { $b | Get-KernelBrowserReplay -Debug -ErrorAction Stop | Out-Null }
+Step Save-KernelBrowserReplay { $r | Save-KernelBrowserReplay -Destination $out -Debug -ErrorAction Stop }
+Step Remove-KernelBrowser { $b | Remove-KernelBrowser -Force -Debug -ErrorAction Stop }
+Step Get-KernelProfile { Get-KernelProfile -Debug -ErrorAction Stop | Out-Null }
+Step Rename-KernelProfile { Rename-KernelProfile -Id $p.Id -NewName debug-profile-2 -Debug -ErrorAction Stop }
+Step Save-KernelProfile { Save-KernelProfile -Id $p.Id -Destination $out -Debug -ErrorAction Stop }
+Step Remove-KernelProfile { Remove-KernelProfile -Id $p.Id -Force -Debug -ErrorAction Stop }
+Step Get-KernelProxy { Get-KernelProxy -Debug -ErrorAction Stop | Out-Null }
+Step Set-KernelProxy { Set-KernelProxy -Id $px.Id -NewName debug-proxy-2 -Debug -ErrorAction Stop }
+Step Test-KernelProxy { Test-KernelProxy -Id $px.Id -Debug -ErrorAction Stop | Out-Null }
+Step Remove-KernelProxy { Remove-KernelProxy -Id $px.Id -Force -Debug -ErrorAction Stop }
+Remove-Item -Recurse -Force -LiteralPath $out
 Step Disconnect-Kernel { Disconnect-Kernel -Debug -ErrorAction Stop }
 Step Stop-KernelEmulator { $emu | Stop-KernelEmulator -Debug -ErrorAction Stop }
 "RAN $($ran -join ',')"

@@ -37,7 +37,9 @@ Describe 'The Kernel cmdlets against the emulator' {
             (Get-KernelDeployment -AppName page-title -AppVersion 2.0).Id | Should -Be $other.Id
             @(Get-KernelDeployment -AppName page-title).Count | Should -Be 2
             (Get-KernelDeployment -Query $other.Id.Substring(0, 12)).Id | Should -Be $other.Id
-            @(Get-KernelDeployment -AppName nothing-here).Count | Should -Be 0
+            { Get-KernelDeployment -AppName nothing-here -ErrorAction Stop } | Should -Throw -ErrorId 'NameNotFound,Kernel.PowerShell.Cmdlets.GetKernelDeploymentCommand'
+            @(Get-KernelDeployment -AppName nothing-* -ErrorAction Stop).Count | Should -Be 0
+            @(Get-KernelDeployment -AppName page-* -AppVersion 2.0).Id | Should -Be @($other.Id)
         }
 
         It '-Wait follows the new deployment inline and attaches the app it brought up' {

@@ -85,13 +85,35 @@ public static class AdminRoutes
         admin.MapPost("/scripts/invocation-results", async (HttpRequest request, World world) =>
         {
             var result = await ReadAsync<ScriptedInvocation>(request);
-            if (result is null || result.Status is not ("succeeded" or "failed") || result.Times < 1 || (result.Output is not null && !IsJson(result.Output)))
+            if (result is null || result.Status is not ("succeeded" or "failed") || result.Times < 1 || (result.Output is not null && !JsonBody.IsJson(result.Output)))
             {
                 return KernelErrors.BadRequest("body must be {\"app_name\": optional, \"action_name\": optional, \"status\": \"succeeded\"|\"failed\", \"output\": JSON text, \"times\": >= 1}");
             }
 
             world.Script(result);
             return Results.Json(result, KernelJson.Options, statusCode: StatusCodes.Status201Created);
+        });
+        admin.MapPost("/scripts/profile-downloads", async (HttpRequest request, World world) =>
+        {
+            var download = await ReadAsync<ScriptedProfileDownload>(request);
+            if (download is null || download.NotReady < 1)
+            {
+                return KernelErrors.BadRequest("body must be {\"profile\": optional id or name, \"not_ready\": >= 1}");
+            }
+
+            world.Script(download);
+            return Results.Json(download, KernelJson.Options, statusCode: StatusCodes.Status201Created);
+        });
+        admin.MapPost("/scripts/proxy-checks", async (HttpRequest request, World world) =>
+        {
+            var check = await ReadAsync<ScriptedProxyCheck>(request);
+            if (check is null || check.Status is not ("available" or "unavailable") || check.Times < 1)
+            {
+                return KernelErrors.BadRequest("body must be {\"proxy\": optional id or name, \"status\": \"available\"|\"unavailable\", \"times\": >= 1}");
+            }
+
+            world.Script(check);
+            return Results.Json(check, KernelJson.Options, statusCode: StatusCodes.Status201Created);
         });
         admin.MapDelete("/scripts", (World world) =>
         {
@@ -118,19 +140,6 @@ public static class AdminRoutes
         catch (JsonException)
         {
             return null;
-        }
-    }
-
-    private static bool IsJson(string text)
-    {
-        try
-        {
-            using var _ = JsonDocument.Parse(text);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 }

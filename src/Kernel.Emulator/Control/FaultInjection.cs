@@ -15,6 +15,9 @@ public enum FaultKind
     /// <summary>Send the headers and half the body, then close the connection.</summary>
     DropMidBody,
 
+    /// <summary>Send the headers and half the body, then go silent for <see cref="FaultRule.DelayMs"/> before closing (a stalled download).</summary>
+    StallMidBody,
+
     /// <summary>Answer 200 with a body that is not valid JSON; on an event stream, garble one event.</summary>
     MalformedJson,
 
@@ -128,7 +131,7 @@ public sealed class FaultInjection
             return;
         }
 
-        if (rule.DelayMs > 0 && rule.Kind != FaultKind.DelayAnswer)
+        if (rule.DelayMs > 0 && rule.Kind is not (FaultKind.DelayAnswer or FaultKind.StallMidBody))
         {
             await Task.Delay(rule.DelayMs, context.RequestAborted);
         }
@@ -136,6 +139,7 @@ public sealed class FaultInjection
         switch (rule.Kind)
         {
             case FaultKind.DelayAnswer:
+            case FaultKind.StallMidBody:
                 await RewriteBodyAsync(context, next, rule.Kind, rule.DelayMs);
                 return;
             case FaultKind.Delay:
@@ -204,6 +208,18 @@ public sealed class FaultInjection
         context.Response.ContentLength = body.Length;
         await original.WriteAsync(half, context.RequestAborted);
         await original.FlushAsync(context.RequestAborted);
+        if (kind == FaultKind.StallMidBody)
+        {
+            try
+            {
+                await Task.Delay(delayMs, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up first.
+            }
+        }
+
         context.Abort();
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kernel.Emulator.Browsers;
 using Kernel.Emulator.Store;
 
 namespace Kernel.Emulator.Invocations;
@@ -8,25 +9,25 @@ namespace Kernel.Emulator.Invocations;
 /// Runs an invocation the way the platform reports it (kernel-api.md §8): queued → running (with a browser
 /// session) → succeeded or failed. The output is the action's echo of its payload unless a result is scripted.
 /// </summary>
-public sealed class InvocationLifecycle(World world, EmulatorOptions options, TimeProvider clock)
+public sealed class InvocationLifecycle(World world, BrowserSessions sessions, EmulatorOptions options, TimeProvider clock)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>Runs to the end before returning (a sync invocation).</summary>
-    public async Task RunAsync(InvocationRecord invocation, string baseWsUrl)
+    /// <summary>Runs to the end before returning (a sync invocation); <paramref name="host"/> is where its browser's URLs point.</summary>
+    public async Task RunAsync(InvocationRecord invocation, string host)
     {
         Publish(invocation);
-        await StepAsync(invocation, baseWsUrl);
+        await StepAsync(invocation, host);
     }
 
     /// <summary>Returns at once; the invocation goes on in the background (an async invocation).</summary>
-    public void Start(InvocationRecord invocation, string baseWsUrl)
+    public void Start(InvocationRecord invocation, string host)
     {
         Publish(invocation);
         _ = Task.Run(async () =>
         {
             await Task.Delay(options.StepDelay);
-            await StepAsync(invocation, baseWsUrl);
+            await StepAsync(invocation, host);
         });
     }
 
@@ -43,12 +44,24 @@ public sealed class InvocationLifecycle(World world, EmulatorOptions options, Ti
             }
 
             invocation.FinishedAt ??= Now;
-            invocation.Browsers.Clear();
+            EndBrowsers(invocation);
             Publish(invocation);
         }
     }
 
-    private async Task StepAsync(InvocationRecord invocation, string baseWsUrl)
+    /// <summary>Ends the browsers the invocation's action created (DELETE /invocations/{id}/browsers, or its end).</summary>
+    public void EndBrowsers(InvocationRecord invocation)
+    {
+        lock (world.Gate)
+        {
+            foreach (var browser in invocation.Browsers)
+            {
+                sessions.End(browser);
+            }
+        }
+    }
+
+    private async Task StepAsync(InvocationRecord invocation, string host)
     {
         lock (world.Gate)
         {
@@ -59,8 +72,7 @@ public sealed class InvocationLifecycle(World world, EmulatorOptions options, Ti
 
             invocation.Status = "running";
             invocation.StatusReason = "Invocation running";
-            invocation.Browsers.Add(new BrowserView(
-                World.NewId(), $"{baseWsUrl}/browsers/{invocation.Id}/cdp", $"{baseWsUrl}/browsers/{invocation.Id}/webdriver", Now, true, false, 60, DeploymentRecord.Region));
+            invocation.Browsers.Add(sessions.StartForInvocation(invocation.Project, invocation.Id, host));
             Publish(invocation);
             Log(invocation, $"Invoking action '{invocation.ActionName}' of {invocation.Deployment.AppName} ({invocation.Deployment.Version})");
         }
@@ -78,7 +90,7 @@ public sealed class InvocationLifecycle(World world, EmulatorOptions options, Ti
             invocation.Output = scripted is null ? Echo(invocation) : scripted.Output;
             invocation.StatusReason = invocation.Status == "failed" ? "Action failed" : "Invocation succeeded";
             invocation.FinishedAt = Now;
-            invocation.Browsers.Clear();
+            EndBrowsers(invocation);
             Log(invocation, $"Action '{invocation.ActionName}' {invocation.Status}");
             Publish(invocation);
         }

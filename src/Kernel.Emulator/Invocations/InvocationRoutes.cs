@@ -19,7 +19,7 @@ public static class InvocationRoutes
                 : KernelErrors.NotFound("invocation"));
         app.MapPatch("/invocations/{id}", UpdateAsync);
         app.MapGet("/invocations/{id}/events", FollowAsync);
-        app.MapGet("/invocations/{id}/browsers", (string id, HttpContext context, World world) =>
+        app.MapGet("/invocations/{id}/browsers", (string id, HttpContext context, World world, TimeProvider clock) =>
         {
             var invocation = world.FindInvocation(ProjectScope.Of(context), id);
             if (invocation is null)
@@ -29,10 +29,11 @@ public static class InvocationRoutes
 
             lock (world.Gate)
             {
-                return Results.Json(new { browsers = invocation.Browsers.ToList() }, KernelJson.Options);
+                var now = clock.GetUtcNow().UtcDateTime;
+                return Results.Json(new { browsers = invocation.Browsers.Where(b => b.IsActive).Select(b => b.View(world, now)).ToList() }, KernelJson.Options);
             }
         });
-        app.MapDelete("/invocations/{id}/browsers", (string id, HttpContext context, World world) =>
+        app.MapDelete("/invocations/{id}/browsers", (string id, HttpContext context, World world, InvocationLifecycle lifecycle) =>
         {
             var invocation = world.FindInvocation(ProjectScope.Of(context), id);
             if (invocation is null)
@@ -40,18 +41,14 @@ public static class InvocationRoutes
                 return KernelErrors.NotFound("invocation");
             }
 
-            lock (world.Gate)
-            {
-                invocation.Browsers.Clear();
-            }
-
+            lifecycle.EndBrowsers(invocation);
             return Results.NoContent();
         });
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, World world, InvocationLifecycle lifecycle, TimeProvider clock)
     {
-        var body = await ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request);
         if (body is null)
         {
             return KernelErrors.BadRequest("request body must be a JSON object");
@@ -59,8 +56,8 @@ public static class InvocationRoutes
 
         using var doc = body;
         var root = doc.RootElement;
-        var appName = Text(root, "app_name");
-        var actionName = Text(root, "action_name");
+        var appName = JsonBody.Text(root, "app_name");
+        var actionName = JsonBody.Text(root, "action_name");
         if (string.IsNullOrEmpty(appName))
         {
             return KernelErrors.BadRequest("Missing required field: app_name");
@@ -71,9 +68,9 @@ public static class InvocationRoutes
             return KernelErrors.BadRequest("Missing required field: action_name");
         }
 
-        var version = Text(root, "version") is { Length: > 0 } v ? v : "latest";
-        var payload = Text(root, "payload");
-        if (!string.IsNullOrEmpty(payload) && !IsJson(payload))
+        var version = JsonBody.Text(root, "version") is { Length: > 0 } v ? v : "latest";
+        var payload = JsonBody.Text(root, "payload");
+        if (!string.IsNullOrEmpty(payload) && !JsonBody.IsJson(payload))
         {
             return KernelErrors.BadRequest("payload must be a string containing JSON");
         }
@@ -101,14 +98,14 @@ public static class InvocationRoutes
             Scripted = world.TakeInvocationResult(appName, actionName),
         };
         world.Add(invocation);
-        var wsBase = $"ws://{context.Request.Host}/_emulator";
+        var host = context.Request.Host.ToString();
         if (isAsync)
         {
-            lifecycle.Start(invocation, wsBase);
+            lifecycle.Start(invocation, host);
             return Results.Json(new { id = invocation.Id, action_name = actionName, status = "queued" }, KernelJson.Options, statusCode: StatusCodes.Status202Accepted);
         }
 
-        await lifecycle.RunAsync(invocation, wsBase);
+        await lifecycle.RunAsync(invocation, host);
         var view = invocation.View();
         return Results.Json(new { id = view.Id, action_name = view.ActionName, status = view.Status, output = view.Output, status_reason = view.StatusReason }, KernelJson.Options);
     }
@@ -159,21 +156,21 @@ public static class InvocationRoutes
             return KernelErrors.NotFound("invocation");
         }
 
-        var body = await ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request);
         if (body is null)
         {
             return KernelErrors.BadRequest("request body must be a JSON object");
         }
 
         using var doc = body;
-        var status = Text(doc.RootElement, "status");
+        var status = JsonBody.Text(doc.RootElement, "status");
         if (status is not ("succeeded" or "failed"))
         {
             return KernelErrors.BadRequest("status is required and must be succeeded or failed");
         }
 
-        var output = Text(doc.RootElement, "output");
-        if (output is not null && !IsJson(output))
+        var output = JsonBody.Text(doc.RootElement, "output");
+        if (output is not null && !JsonBody.IsJson(output))
         {
             return KernelErrors.BadRequest("output must be a string containing JSON");
         }
@@ -184,39 +181,4 @@ public static class InvocationRoutes
 
     private static Task FollowAsync(string id, string? since, HttpContext context, World world, EmulatorOptions options, TimeProvider clock) =>
         ServerSentEvents.FollowAsync(context, world.FindInvocation(ProjectScope.Of(context), id)?.Events, "invocation", since, options, clock);
-
-    private static async Task<JsonDocument?> ReadObjectAsync(HttpRequest request)
-    {
-        try
-        {
-            var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return doc;
-            }
-
-            doc.Dispose();
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static bool IsJson(string text)
-    {
-        try
-        {
-            using var _ = JsonDocument.Parse(text);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using Kernel.Emulator.Browsers;
 using Kernel.Emulator.Streaming;
 
 namespace Kernel.Emulator.Store;
@@ -14,17 +15,6 @@ public sealed record InvocationView(
     DateTime? FinishedAt,
     string Status,
     string? StatusReason);
-
-/// <summary>A browser session an invocation holds while it runs (the shape of kernel-api.md §8, trimmed).</summary>
-public sealed record BrowserView(
-    string SessionId,
-    string CdpWsUrl,
-    string WebdriverWsUrl,
-    DateTime CreatedAt,
-    bool Headless,
-    bool Stealth,
-    int TimeoutSeconds,
-    string Region);
 
 /// <summary>An invocation and its events. Mutable state changes only under <see cref="World.Gate"/>.</summary>
 public sealed class InvocationRecord(string id, string project, DeploymentRecord deployment, string actionName, string? payload, DateTime startedAt)
@@ -52,7 +42,8 @@ public sealed class InvocationRecord(string id, string project, DeploymentRecord
 
     public DateTime? FinishedAt { get; set; }
 
-    public List<BrowserView> Browsers { get; } = [];
+    /// <summary>The browsers its action created (ended ones stay, soft-deleted).</summary>
+    public List<BrowserRecord> Browsers { get; } = [];
 
     public EventStream Events { get; } = new();
 

@@ -39,4 +39,15 @@ public static class Paging
         response.Headers["X-Has-More"] = hasMore ? "true" : "false";
         return Results.Json(page, KernelJson.Options);
     }
+
+    /// <summary>
+    /// A list endpoint's answer: limit and offset read (400 when bad), the matches taken under the world's lock,
+    /// one page of them.
+    /// </summary>
+    public static IResult List<T>(HttpContext context, World world, Func<IEnumerable<T>> matches) =>
+        TryRead(context.Request, out var limit, out var offset) ?? Page(context.Response, world.Locked(() => matches().ToList()), limit, offset);
+
+    /// <summary>True when there is no search text, or one of the fields contains it (case-insensitive).</summary>
+    public static bool Found(string? query, params string?[] fields) =>
+        string.IsNullOrEmpty(query) || fields.Any(field => field?.Contains(query, StringComparison.OrdinalIgnoreCase) == true);
 }

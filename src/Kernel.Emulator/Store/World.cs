@@ -16,7 +16,7 @@ public sealed record ScriptedDeploymentLog(string? AppName, IReadOnlyList<string
 /// Everything the emulator knows: deployments, the app versions they serve, invocations and scripted outcomes.
 /// One lock guards it all; the emulator's load is a test suite's, not production's.
 /// </summary>
-public sealed class World
+public sealed partial class World
 {
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private readonly List<DeploymentRecord> _deployments = [];
@@ -138,22 +138,24 @@ public sealed class World
             _deploymentFailures.Clear();
             _invocationResults.Clear();
             _deploymentLogs.Clear();
+            ClearResourceScripts();
         }
     }
 
     /// <summary>Takes one use of the first scripted failure that matches the app, if any.</summary>
     public string? TakeDeploymentFailure(string? appName) =>
-        Take(_deploymentFailures, f => f.AppName is null || f.AppName == appName, f => f.Times, f => f with { Times = f.Times - 1 })?.Reason;
+        TakeOne(_deploymentFailures, f => f.AppName is null || f.AppName == appName, f => f.Times, f => f with { Times = f.Times - 1 })?.Reason;
 
     /// <summary>Takes one use of the first scripted build log that matches the app, if any.</summary>
     public IReadOnlyList<string>? TakeDeploymentLog(string? appName) =>
-        Take(_deploymentLogs, l => l.AppName is null || l.AppName == appName, l => l.Times, l => l with { Times = l.Times - 1 })?.Lines;
+        TakeOne(_deploymentLogs, l => l.AppName is null || l.AppName == appName, l => l.Times, l => l with { Times = l.Times - 1 })?.Lines;
 
     /// <summary>Takes one use of the first scripted invocation result that matches, if any.</summary>
     public ScriptedInvocation? TakeInvocationResult(string appName, string actionName) =>
-        Take(_invocationResults, r => (r.AppName is null || r.AppName == appName) && (r.ActionName is null || r.ActionName == actionName), r => r.Times, r => r with { Times = r.Times - 1 });
+        TakeOne(_invocationResults, r => (r.AppName is null || r.AppName == appName) && (r.ActionName is null || r.ActionName == actionName), r => r.Times, r => r with { Times = r.Times - 1 });
 
-    private T? Take<T>(List<T> scripts, Predicate<T> matches, Func<T, int> times, Func<T, T> used)
+    /// <summary>Takes one use of the first script that matches: the script as it was before, or null; its last use removes it.</summary>
+    private T? TakeOne<T>(List<T> scripts, Predicate<T> matches, Func<T, int> uses, Func<T, T> used)
         where T : class
     {
         lock (Gate)
@@ -165,7 +167,7 @@ public sealed class World
             }
 
             var script = scripts[index];
-            if (times(script) <= 1)
+            if (uses(script) <= 1)
             {
                 scripts.RemoveAt(index);
             }
@@ -175,6 +177,15 @@ public sealed class World
             }
 
             return script;
+        }
+    }
+
+    /// <summary>Reads records' state under <see cref="Gate"/>, as every answer that shows it must.</summary>
+    public T Locked<T>(Func<T> read)
+    {
+        lock (Gate)
+        {
+            return read();
         }
     }
 }

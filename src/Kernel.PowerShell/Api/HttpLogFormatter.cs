@@ -26,6 +26,7 @@ namespace Kernel.PowerShell.Api
         private static readonly HashSet<string> SafeQueryParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             "since", "limit", "offset", "app_name", "app_version", "version", "query", "status", "action_name", "deployment_id",
+            "name", "include_deleted", "format",
         };
 
         public static string FormatRequest(HttpRequestMessage request)

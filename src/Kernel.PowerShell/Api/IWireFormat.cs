@@ -15,12 +15,13 @@ namespace Kernel.PowerShell.Api
         /// <summary>The id of the invocation <c>POST /invocations</c> answered with, or null if it has none.</summary>
         string? ParseInvocationId(string json);
 
-        /// <summary>A list page: a bare JSON array; <paramref name="what"/> names it in errors ("deployments").</summary>
-        IReadOnlyList<KernelDeployment> ParseDeployments(string json, string what);
+        /// <summary>One object of a resource (a browser, profile, proxy, replay): <typeparamref name="T"/> is its model type.</summary>
+        T ParseResource<T>(string json)
+            where T : class;
 
-        IReadOnlyList<KernelApp> ParseApps(string json, string what);
-
-        IReadOnlyList<KernelInvocation> ParseInvocations(string json, string what);
+        /// <summary>A list of a resource's objects: a bare JSON array, or the array under <paramref name="member"/> (<c>{"browsers": […]}</c>).</summary>
+        IReadOnlyList<T> ParseResources<T>(string json, string what, string? member = null)
+            where T : class;
 
         /// <param name="ownerId">The deployment or invocation the stream belongs to.</param>
         KernelEvent ParseEvent(string ownerId, string data);

@@ -12,17 +12,6 @@ namespace Kernel.PowerShell.Api
         /// <summary>The output the CLI sends when a user cancels an invocation (kernel-cli.md §6).</summary>
         internal const string CancelOutput = "{\"error\":\"Invocation cancelled by user\"}";
 
-        public Task ListAppsAsync(string? name, string? version, string? query, long skip, long first, Func<KernelApp, bool> emit, IOperationObserver observer, CancellationToken cancellationToken) =>
-            ListAsync(
-                "apps",
-                new Query().With("app_name", name).With("version", version).With("query", query),
-                skip,
-                first,
-                WireFormat.Current.ParseApps,
-                emit,
-                observer,
-                cancellationToken);
-
         /// <summary>
         /// POST /invocations; returns the new invocation's id. Never retried blindly: a second POST would run the
         /// action twice.
@@ -44,24 +33,6 @@ namespace Kernel.PowerShell.Api
 
         public async Task<KernelInvocation> GetInvocationAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
             WireFormat.Current.ParseInvocation(await SendAsync(HttpMethod.Get, "invocations/" + Uri.EscapeDataString(id), null, observer, cancellationToken).ConfigureAwait(false));
-
-        public Task ListInvocationsAsync(InvocationFilter filter, long skip, long first, Func<KernelInvocation, bool> emit, IOperationObserver observer, CancellationToken cancellationToken) =>
-            ListAsync(
-                "invocations",
-                new Query()
-                    .With("app_name", filter.AppName)
-                    .With("version", filter.Version)
-                    .With("action_name", filter.ActionName)
-                    .With("deployment_id", filter.DeploymentId)
-                    .With("status", filter.Status)
-                    .With("since", filter.Since)
-                    .With("query", filter.Query),
-                skip,
-                first,
-                WireFormat.Current.ParseInvocations,
-                emit,
-                observer,
-                cancellationToken);
 
         /// <summary>PATCH /invocations/{id}: succeeded or failed (failed cancels a running invocation).</summary>
         public async Task<KernelInvocation> UpdateInvocationAsync(string id, string status, string? output, IOperationObserver observer, CancellationToken cancellationToken) =>
@@ -118,20 +89,18 @@ namespace Kernel.PowerShell.Api
         public int? AsyncTimeoutSeconds { get; }
     }
 
-    internal sealed class InvocationFilter
+    /// <summary>App versions that running deployments serve, as a resource: named by their app (<c>app_name</c> filters exactly).</summary>
+    internal static class AppApi
     {
-        public string? AppName { get; set; }
+        public static readonly ApiResource<KernelApp> Resource =
+            new ApiResource<KernelApp>("apps", "app", "apps", a => a.Id, a => a.AppName, namesInPath: false, nameQuery: "app_name");
+    }
 
-        public string? Version { get; set; }
-
-        public string? ActionName { get; set; }
-
-        public string? DeploymentId { get; set; }
-
-        public string? Status { get; set; }
-
-        public string? Since { get; set; }
-
-        public string? Query { get; set; }
+    /// <summary>Invocations as a resource: by id, and named by their app (<c>app_name</c> filters exactly).</summary>
+    internal static class InvocationApi
+    {
+        public static readonly ApiResource<KernelInvocation> Resource =
+            new ApiResource<KernelInvocation>("invocations", "invocation", "invocations", i => i.Id, i => i.AppName, namesInPath: false, nameQuery: "app_name", namedAs: "of an app named");
     }
 }
+

@@ -120,7 +120,7 @@ namespace Kernel.PowerShell.Api
             KernelDeployment? found = null;
             try
             {
-                await ListDeploymentsAsync(null, null, null, 0, MaxPageSize, d =>
+                await ListAsync(DeploymentApi.Resource, new Query(), 0, MaxPageSize, d =>
                 {
                     if (d.CreatedAt != DateTimeOffset.MinValue && d.CreatedAt < since)
                     {
@@ -171,19 +171,16 @@ namespace Kernel.PowerShell.Api
         public Task DeleteDeploymentAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>
             SendAsync(HttpMethod.Delete, "deployments/" + Uri.EscapeDataString(id), null, observer, cancellationToken);
 
-        public Task ListDeploymentsAsync(string? appName, string? appVersion, string? query, long skip, long first, Func<KernelDeployment, bool> emit, IOperationObserver observer, CancellationToken cancellationToken) =>
-            ListAsync(
-                "deployments",
-                new Query().With("app_name", appName).With("app_version", appVersion).With("query", query),
-                skip,
-                first,
-                WireFormat.Current.ParseDeployments,
-                emit,
-                observer,
-                cancellationToken);
-
         /// <summary>Follows GET /deployments/{id}/events from <paramref name="since"/> (RFC 3339 or a duration such as 5m).</summary>
         public Task<bool> FollowDeploymentEventsAsync(string id, string? since, Func<KernelEvent, bool> onEvent, IOperationObserver observer, CancellationToken cancellationToken) =>
             FollowAsync("deployments/" + Uri.EscapeDataString(id) + "/events", since, data => onEvent(KernelEvent.Parse(id, data)), observer, cancellationToken);
     }
+
+    /// <summary>Deployments as a resource: by id; the API filters them by their app's exact name (<c>app_name</c>), which the objects themselves do not carry.</summary>
+    internal static class DeploymentApi
+    {
+        public static readonly ApiResource<KernelDeployment> Resource =
+            new ApiResource<KernelDeployment>("deployments", "deployment", "deployments", d => d.Id, d => d.AppName, namesInPath: false, nameQuery: "app_name", namedAs: "of an app named");
+    }
 }
+

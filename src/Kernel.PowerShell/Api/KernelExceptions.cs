@@ -87,4 +87,55 @@ namespace Kernel.PowerShell
         /// <summary>True when the server was asked and has no such deployment.</summary>
         public bool Certain { get; }
     }
+
+    /// <summary>
+    /// The object a command named does not exist: the API answered 404 for an id, or no object has the name.
+    /// </summary>
+    public sealed class KernelObjectNotFoundException : Exception
+    {
+        internal KernelObjectNotFoundException(string noun, string reference, bool byName, Exception? inner = null, string? message = null)
+            : base(message ?? (byName ? $"No {noun} is named '{reference}'." : $"{Capitalized(noun)} '{reference}' was not found."), inner)
+        {
+            Noun = noun;
+            Reference = reference;
+            ByName = byName;
+        }
+
+        /// <summary>What was looked for: browser, profile, proxy …</summary>
+        public string Noun { get; }
+
+        /// <summary>The id or name as the command was given it.</summary>
+        public string Reference { get; }
+
+        /// <summary>True when a name matched nothing (no request for it answered 404).</summary>
+        public bool ByName { get; }
+
+        internal static string Capitalized(string noun) => noun.Length == 0 ? noun : char.ToUpperInvariant(noun[0]) + noun.Substring(1);
+    }
+
+    /// <summary>A name meant to pick one object is shared by several: the command refuses to guess.</summary>
+    public sealed class KernelAmbiguousNameException : Exception
+    {
+        internal KernelAmbiguousNameException(string plural, string name, System.Collections.Generic.IReadOnlyList<string> ids)
+            : base($"{ids.Count} {plural} are named '{name}' ({string.Join(", ", ids)}): give the id instead, or pipe the one you mean.")
+        {
+            Name = name;
+            Ids = ids;
+        }
+
+        public string Name { get; }
+
+        /// <summary>The ids of the objects that share the name.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> Ids { get; }
+    }
+
+    /// <summary>A download the API kept answering 202 (not ready yet) for, until the wait's limit.</summary>
+    public sealed class KernelNotReadyException : Exception
+    {
+        internal KernelNotReadyException(string message)
+            : base(message)
+        {
+        }
+    }
 }
+

@@ -28,7 +28,7 @@ namespace Kernel.PowerShell.Cmdlets
                 return Array.Empty<CompletionResult>();
             }
 
-            var (key, fetch) = Source(session.Client, fakeBoundParameters);
+            var (key, fetch) = Source(commandName, parameterName, session.Client, fakeBoundParameters);
             var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             return session.Completions.Get(key, fetch, Budget)
                 .Where(item => item.Text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
@@ -37,7 +37,7 @@ namespace Kernel.PowerShell.Cmdlets
         }
 
         /// <summary>The cache key and the fetch for the values this completer offers.</summary>
-        internal abstract (string Key, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>> Fetch) Source(KernelApiClient client, IDictionary fakeBoundParameters);
+        internal abstract (string Key, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>> Fetch) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters);
 
         internal static string? Bound(IDictionary parameters, string name) =>
             parameters.Contains(name) ? LanguagePrimitives.ConvertTo<string>(parameters[name]) : null;
@@ -79,9 +79,9 @@ namespace Kernel.PowerShell.Cmdlets
     /// <summary>App names of the running app versions.</summary>
     public sealed class AppNameCompleter : KernelCompleter
     {
-        internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(KernelApiClient client, IDictionary fakeBoundParameters) =>
+        internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters) =>
             ("apps", async token => (await Collect<KernelApp>(
-                    emit => client.ListAppsAsync(null, null, null, 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
+                    emit => client.ListAsync(AppApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
                     app => new CompletionItem(app.AppName, app.AppName)).ConfigureAwait(false))
                 .GroupBy(i => i.Text, StringComparer.Ordinal)
                 .Select(g => new CompletionItem(g.Key, $"{g.Key} (versions: {g.Count()})"))
@@ -91,14 +91,14 @@ namespace Kernel.PowerShell.Cmdlets
     /// <summary>Actions of the app named by -AppName (and -Version), or of every app.</summary>
     public sealed class ActionNameCompleter : KernelCompleter
     {
-        internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(KernelApiClient client, IDictionary fakeBoundParameters)
+        internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters)
         {
             var appName = Bound(fakeBoundParameters, "AppName");
             var version = Bound(fakeBoundParameters, "Version");
             return ("actions:" + appName + ":" + version, async token =>
             {
                 var apps = new List<KernelApp>();
-                await client.ListAppsAsync(appName, version, null, 0, KernelApiClient.MaxPageSize, app => { apps.Add(app); return true; }, NullObserver.Instance, token).ConfigureAwait(false);
+                await client.ListAsync(AppApi.Resource, new Query().With("app_name", appName).With("version", version), 0, KernelApiClient.MaxPageSize, app => { apps.Add(app); return true; }, NullObserver.Instance, token).ConfigureAwait(false);
                 return apps.SelectMany(app => app.Actions)
                     .GroupBy(action => action.Name, StringComparer.Ordinal)
                     .Select(g => new CompletionItem(g.Key, string.Join(", ", g.Select(a => a.AppName + " " + a.Version).Distinct())))
@@ -110,18 +110,18 @@ namespace Kernel.PowerShell.Cmdlets
     /// <summary>Ids of the most recent deployments.</summary>
     public sealed class DeploymentIdCompleter : KernelCompleter
     {
-        internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(KernelApiClient client, IDictionary fakeBoundParameters) =>
+        internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters) =>
             ("deployments", token => Collect<KernelDeployment>(
-                emit => client.ListDeploymentsAsync(null, null, null, 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
+                emit => client.ListAsync(DeploymentApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
                 d => new CompletionItem(d.Id, $"{d.Status} {d.EntrypointRelPath} {d.CreatedAt.LocalDateTime:yyyy-MM-dd HH:mm}")));
     }
 
     /// <summary>Ids of the most recent invocations.</summary>
     public sealed class InvocationIdCompleter : KernelCompleter
     {
-        internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(KernelApiClient client, IDictionary fakeBoundParameters) =>
+        internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters) =>
             ("invocations", token => Collect<KernelInvocation>(
-                emit => client.ListInvocationsAsync(new InvocationFilter(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
+                emit => client.ListAsync(InvocationApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
                 i => new CompletionItem(i.Id, $"{i.Status} {i.AppName}/{i.ActionName}")));
     }
 }

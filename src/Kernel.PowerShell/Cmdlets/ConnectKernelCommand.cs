@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Threading;
+using Kernel.PowerShell.Api;
 using Kernel.PowerShell.Session;
 
 namespace Kernel.PowerShell.Cmdlets
@@ -153,7 +154,7 @@ namespace Kernel.PowerShell.Cmdlets
                 {
                     using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
                     limit.CancelAfter(VerifyTimeout);
-                    await session.Client.ListDeploymentsAsync(null, null, null, 0, 1, _ => false, observer, limit.Token).ConfigureAwait(false);
+                    await session.Client.ListAsync(DeploymentApi.Resource, new Query(), 0, 1, _ => false, observer, limit.Token).ConfigureAwait(false);
                     return true;
                 });
                 WriteVerbose($"{session.BaseUri} accepted the key.");

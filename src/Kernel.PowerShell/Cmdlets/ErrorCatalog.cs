@@ -38,6 +38,13 @@ namespace Kernel.PowerShell.Cmdlets
         public const string ApiProtocolError = "ApiProtocolError";
         public const string EmulatorNotFound = "EmulatorNotFound";
         public const string EmulatorStartFailed = "EmulatorStartFailed";
+        public const string NameNotFound = "NameNotFound";
+        public const string AmbiguousName = "AmbiguousName";
+        public const string DownloadNotReady = "DownloadNotReady";
+        public const string DestinationExists = "DestinationExists";
+        public const string InvalidDestination = "InvalidDestination";
+        public const string InvalidProxySettings = "InvalidProxySettings";
+        public const string InvalidBrowserSettings = "InvalidBrowserSettings";
         public const string NoEmulator = "NoEmulator";
         public const string AppWithoutDeployment = "AppWithoutDeployment";
         public const string InvocationAlreadyFinished = "InvocationAlreadyFinished";
@@ -47,6 +54,19 @@ namespace Kernel.PowerShell.Cmdlets
         {
             switch (exception)
             {
+                case KernelObjectNotFoundException notFound:
+                    var missing = new ErrorRecord(notFound, notFound.ByName ? NameNotFound : ApiErrorId(HttpStatusCode.NotFound), ErrorCategory.ObjectNotFound, notFound.Reference);
+                    if (notFound.InnerException is KernelApiException answer)
+                    {
+                        // As for any 404: what was not found, then what the API said.
+                        missing.ErrorDetails = new ErrorDetails($"{notFound.Message.TrimEnd('.')}: {answer.Message}");
+                    }
+
+                    return missing;
+                case KernelAmbiguousNameException ambiguous:
+                    return new ErrorRecord(ambiguous, AmbiguousName, ErrorCategory.InvalidArgument, ambiguous.Name);
+                case KernelNotReadyException notReady:
+                    return new ErrorRecord(notReady, DownloadNotReady, ErrorCategory.OperationTimeout, target);
                 case KernelApiException api:
                     var record = new ErrorRecord(api, ApiErrorId(api.StatusCode), ApiCategory(api.StatusCode), target);
                     if ((int)api.StatusCode == 404 && Subject(api.Path) is { } subject)
@@ -74,7 +94,8 @@ namespace Kernel.PowerShell.Cmdlets
 
         /// <summary>True when trying again cannot help: the API refused the request itself (4xx other than 408 and 429).</summary>
         public static bool IsPermanent(Exception exception) =>
-            exception is KernelApiException api && (int)api.StatusCode >= 400 && (int)api.StatusCode < 500 && (int)api.StatusCode != 408 && (int)api.StatusCode != 429;
+            exception is KernelObjectNotFoundException || exception is KernelAmbiguousNameException
+            || (exception is KernelApiException api && (int)api.StatusCode >= 400 && (int)api.StatusCode < 500 && (int)api.StatusCode != 408 && (int)api.StatusCode != 429);
 
         /// <summary>What a request path names, for messages: "/deployments/abc/events" is deployment 'abc'.</summary>
         private static string? Subject(string path)

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using Kernel.PowerShell.Api;
 
@@ -9,10 +8,11 @@ namespace Kernel.PowerShell.Cmdlets
     [OutputType(typeof(KernelApp))]
     public sealed class GetKernelAppCommand : KernelSessionCmdlet
     {
-        /// <summary>Only this app.</summary>
+        /// <summary>Only this app; wildcards allowed. A literal name no running app has is an ObjectNotFound error.</summary>
         [Parameter(Position = 0)]
         [Alias("AppName")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(AppNameCompleter))]
         public string? Name { get; set; }
 
@@ -26,18 +26,7 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? Query { get; set; }
 
-        protected override void EndProcessing()
-        {
-            var client = ResolveClient();
-            try
-            {
-                WritePaged<KernelApp>("Listing apps", (skip, first, emit, observer, token) =>
-                    client.ListAppsAsync(Name, Version, Query, skip, first, emit, observer, token));
-            }
-            catch (Exception ex) when (IsFailure(ex))
-            {
-                WriteFailure(ex, Name);
-            }
-        }
+        protected override void EndProcessing() =>
+            WriteList(AppApi.Resource, new Query().With("version", Version).With("query", Query), Name == null ? null : new[] { Name });
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using Kernel.PowerShell.Api;
 
@@ -25,9 +27,13 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public KernelApp[] App { get; set; } = null!;
 
-        /// <summary>Only deployments of this app.</summary>
+        /// <summary>
+        /// Only deployments of this app. Wildcards match the apps that have a running version; a literal name with
+        /// no deployment at all is an ObjectNotFound error.
+        /// </summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(AppNameCompleter))]
         public string? AppName { get; set; }
 
@@ -43,38 +49,75 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var client = ResolveClient();
-            if (ParameterSetName == ListSet)
+            if (ParameterSetName != ListSet)
             {
-                if (AppVersion != null && AppName == null)
-                {
-                    ThrowTerminatingError(ErrorCatalog.Create("AppVersionNeedsAppName", ErrorCategory.InvalidArgument, AppVersion, "-AppVersion needs -AppName."));
-                }
-
-                try
-                {
-                    WritePaged<KernelDeployment>("Listing deployments", (skip, first, emit, observer, token) =>
-                        client.ListDeploymentsAsync(AppName, AppVersion, Query, skip, first, emit, observer, token));
-                }
-                catch (Exception ex) when (IsFailure(ex))
-                {
-                    WriteFailure(ex, AppName);
-                }
-
+                WriteById(DeploymentApi.Resource, ParameterSetName == AppSet ? DeploymentIds(App) : Id, new Query());
                 return;
             }
 
-            foreach (var id in ParameterSetName == AppSet ? DeploymentIds(App) : Id)
+            if (AppVersion != null && AppName == null)
             {
-                try
-                {
-                    WriteObject(Run("Getting deployment " + id, (observer, token) => client.GetDeploymentAsync(id, observer, token)));
-                }
-                catch (Exception ex) when (IsFailure(ex))
-                {
-                    WriteFailure(ex, id);
-                }
+                ThrowTerminatingError(ErrorCatalog.Create("AppVersionNeedsAppName", ErrorCategory.InvalidArgument, AppVersion, "-AppVersion needs -AppName."));
             }
+
+            var filter = new Query().With("query", Query);
+            if (AppName == null)
+            {
+                WriteList(DeploymentApi.Resource, filter, null);
+                return;
+            }
+
+            // A deployment does not carry its app's name: the API filters by it exactly, so a wildcard is first
+            // matched against the apps that have a running version.
+            var client = ResolveClient();
+            var found = false;
+            WriteTotalCount();
+            try
+            {
+                RunStreaming<KernelDeployment>("Listing deployments", async (observer, emit, token) =>
+                {
+                    var wildcard = WildcardPattern.ContainsWildcardCharacters(AppName);
+                    var appNames = wildcard ? new List<string>() : new List<string> { AppName };
+                    if (wildcard)
+                    {
+                        await client.ListNamedAsync(AppApi.Resource, new[] { AppName }, new Query(), app => { appNames.Add(app.AppName); return true; }, observer, token).ConfigureAwait(false);
+                    }
+
+                    foreach (var appName in appNames.Distinct(StringComparer.Ordinal))
+                    {
+                        var going = true;
+                        await client.ListAsync(DeploymentApi.Resource, filter.With("app_name", appName).With("app_version", AppVersion), 0, long.MaxValue, deployment =>
+                        {
+                            found = true;
+                            return going = Window.Take() ? emit(deployment) : !Window.Full;
+                        }, observer, token).ConfigureAwait(false);
+                        if (!going)
+                        {
+                            return;
+                        }
+                    }
+                });
+            }
+            catch (Exception ex) when (IsFailure(ex))
+            {
+                WriteFailure(ex, AppName);
+                return;
+            }
+
+            var unknown = !found && !WildcardPattern.ContainsWildcardCharacters(AppName)
+                && ((AppVersion == null && Query == null) || !Run("Looking for the app's deployments", (observer, token) => AnyDeploymentOfAsync(client, AppName, observer, token)));
+            if (unknown)
+            {
+                WriteFailure(DeploymentApi.Resource.NameNotFound(AppName), AppName);
+            }
+        }
+
+        /// <summary>Whether the app has any deployment at all (the list's other filters aside).</summary>
+        private static async System.Threading.Tasks.Task<bool> AnyDeploymentOfAsync(KernelApiClient client, string appName, Diagnostics.IOperationObserver observer, System.Threading.CancellationToken token)
+        {
+            var any = false;
+            await client.ListAsync(DeploymentApi.Resource, new Query().With("app_name", appName), 0, 1, _ => any = true, observer, token).ConfigureAwait(false);
+            return any;
         }
     }
 }

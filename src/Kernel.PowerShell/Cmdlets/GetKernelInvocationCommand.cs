@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using Kernel.PowerShell.Api;
 
@@ -19,9 +18,10 @@ namespace Kernel.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(InvocationIdCompleter))]
         public string[] Id { get; set; } = null!;
 
-        /// <summary>Only invocations of this app.</summary>
+        /// <summary>Only invocations of this app; wildcards allowed. A literal name with no invocation is an ObjectNotFound error.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(AppNameCompleter))]
         public string? AppName { get; set; }
 
@@ -59,43 +59,20 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var client = ResolveClient();
-            if (ParameterSetName == ListSet)
+            if (ParameterSetName == IdSet)
             {
-                var filter = new InvocationFilter
-                {
-                    AppName = AppName,
-                    Version = Version,
-                    ActionName = ActionName,
-                    DeploymentId = DeploymentId,
-                    Status = Status,
-                    Since = Since,
-                    Query = Query,
-                };
-                try
-                {
-                    WritePaged<KernelInvocation>("Listing invocations", (skip, first, emit, observer, token) =>
-                        client.ListInvocationsAsync(filter, skip, first, emit, observer, token));
-                }
-                catch (Exception ex) when (IsFailure(ex))
-                {
-                    WriteFailure(ex, AppName);
-                }
-
+                WriteById(InvocationApi.Resource, Id, new Query());
                 return;
             }
 
-            foreach (var id in Id)
-            {
-                try
-                {
-                    WriteObject(Run("Getting invocation " + id, (observer, token) => client.GetInvocationAsync(id, observer, token)));
-                }
-                catch (Exception ex) when (IsFailure(ex))
-                {
-                    WriteFailure(ex, id);
-                }
-            }
+            var filter = new Query()
+                .With("version", Version)
+                .With("action_name", ActionName)
+                .With("deployment_id", DeploymentId)
+                .With("status", Status)
+                .With("since", Since)
+                .With("query", Query);
+            WriteList(InvocationApi.Resource, filter, AppName == null ? null : new[] { AppName });
         }
     }
 }

@@ -166,7 +166,7 @@ namespace Kernel.PowerShell.Cmdlets
                 versions = Run("Looking up app " + AppName, async (observer, token) =>
                 {
                     var found = new List<KernelApp>();
-                    await client.ListAppsAsync(AppName, null, null, 0, KernelApiClient.MaxPageSize, app => { found.Add(app); return true; }, observer, token).ConfigureAwait(false);
+                    await client.ListAsync(AppApi.Resource, new Query().With("app_name", AppName), 0, KernelApiClient.MaxPageSize, app => { found.Add(app); return true; }, observer, token).ConfigureAwait(false);
                     return found;
                 });
             }

@@ -10,7 +10,7 @@ using Kernel.PowerShell.Session;
 namespace Kernel.PowerShell.Cmdlets
 {
     /// <summary>Base of the cmdlets that talk to the API: they take -Session or use the runspace's default.</summary>
-    public abstract class KernelSessionCmdlet : KernelCmdlet
+    public abstract partial class KernelSessionCmdlet : KernelCmdlet
     {
         /// <summary>The session to use; defaults to the one Connect-Kernel stored for this runspace.</summary>
         [Parameter]
@@ -25,14 +25,8 @@ namespace Kernel.PowerShell.Cmdlets
         /// </summary>
         internal void WritePaged<T>(string activity, Func<long, long, Func<T, bool>, IOperationObserver, CancellationToken, Task> list)
         {
-            var skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
-            var first = (long)Math.Min(PagingParameters.First, long.MaxValue);
-            if (PagingParameters.IncludeTotalCount)
-            {
-                // The API does not say how many items a list has.
-                WriteObject(PagingParameters.NewTotalCount(0, 0.0));
-            }
-
+            WriteTotalCount();
+            var (skip, first) = Window.HandOver();
             if (first == 0)
             {
                 return;
@@ -40,6 +34,18 @@ namespace Kernel.PowerShell.Cmdlets
 
             RunStreaming<T>(activity, (observer, emit, token) => list(skip, first, emit, observer, token));
         }
+
+        /// <summary>-IncludeTotalCount: the API does not say how many items a list has, so the total is written as unknown, once.</summary>
+        internal void WriteTotalCount()
+        {
+            if (PagingParameters != null && PagingParameters.IncludeTotalCount && !_totalCountWritten)
+            {
+                _totalCountWritten = true;
+                WriteObject(PagingParameters.NewTotalCount(0, 0.0));
+            }
+        }
+
+        private bool _totalCountWritten;
 
         /// <summary>
         /// Where requests would go, for -WhatIf and -Confirm: the session's endpoint, or without one the endpoint a

@@ -102,6 +102,7 @@ namespace Kernel.PowerShell.Cmdlets
         {
             OperationPhase.Compress => "Compressing",
             OperationPhase.Upload => "Uploading",
+            OperationPhase.Download => "Downloading",
             _ => "Waiting for the deployment",
         };
 

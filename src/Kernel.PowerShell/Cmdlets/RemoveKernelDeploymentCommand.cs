@@ -34,7 +34,7 @@ namespace Kernel.PowerShell.Cmdlets
             var session = ResolveSession();
             foreach (var id in ParameterSetName == AppSet ? DeploymentIds(App) : Id)
             {
-                if (!(Force && !WhatIfInEffect && !ConfirmAsked) && !ShouldProcess($"deployment {id} on {session.BaseUri}", "Stop and delete"))
+                if (!ShouldChange($"deployment {id} on {session.BaseUri}", "Stop and delete", Force))
                 {
                     continue;
                 }

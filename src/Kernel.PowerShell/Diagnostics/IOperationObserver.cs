@@ -27,6 +27,7 @@ namespace Kernel.PowerShell.Diagnostics
         Compress,
         Upload,
         Wait,
+        Download,
     }
 
     internal sealed class OperationProgress

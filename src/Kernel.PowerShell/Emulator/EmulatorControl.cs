@@ -40,11 +40,9 @@ namespace Kernel.PowerShell.Emulator
 
         public Task ClearFaultsAsync(CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, "faults", null, cancellationToken);
 
-        public Task ScriptDeploymentFailureAsync(IEnumerable<KeyValuePair<string, object?>> failure, CancellationToken cancellationToken) =>
-            SendAsync(HttpMethod.Post, "scripts/deployment-failures", failure, cancellationToken);
-
-        public Task ScriptInvocationResultAsync(IEnumerable<KeyValuePair<string, object?>> result, CancellationToken cancellationToken) =>
-            SendAsync(HttpMethod.Post, "scripts/invocation-results", result, cancellationToken);
+        /// <summary>A scripted outcome: <paramref name="script"/> is deployment-failures, invocation-results, profile-downloads or proxy-checks.</summary>
+        public Task ScriptAsync(string script, IEnumerable<KeyValuePair<string, object?>> outcome, CancellationToken cancellationToken) =>
+            SendAsync(HttpMethod.Post, "scripts/" + script, outcome, cancellationToken);
 
         public Task ClearScriptsAsync(CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, "scripts", null, cancellationToken);
 

@@ -32,6 +32,9 @@ namespace Kernel.PowerShell
 
         /// <summary>On an event stream: after a number of events, send an error event, then end the stream.</summary>
         ErrorEvent,
+
+        /// <summary>Send the headers and half the body, then go silent for the fault's delay before closing (a stalled download).</summary>
+        StallMidBody,
     }
 
     /// <summary>A fault the emulator applies to the requests that match it.</summary>

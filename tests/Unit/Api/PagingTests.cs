@@ -43,7 +43,7 @@ public class PagingTests
     {
         using var client = new KernelApiClient(new Uri("http://kernel.test/"), new SecureString(), null, pages);
         var ids = new List<string>();
-        await client.ListDeploymentsAsync(null, null, null, skip, first, d => { ids.Add(d.Id); return true; }, NullObserver.Instance, CancellationToken.None);
+        await client.ListAsync(DeploymentApi.Resource, new Query(), skip, first, d => { ids.Add(d.Id); return true; }, NullObserver.Instance, CancellationToken.None);
         return (ids, pages.Requests);
     }
 

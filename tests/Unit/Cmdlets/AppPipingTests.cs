@@ -52,7 +52,7 @@ public sealed class AppPipingTests : IClassFixture<EmulatorFixture>, IDisposable
 
         var after = _shell.Run("param($id) Get-KernelDeployment -Id $id", ("id", _deployment.Id)).ThrowOnError().Single<KernelDeployment>();
         Assert.Equal("stopped", after.Status);
-        Assert.Empty(_shell.Run("Get-KernelApp -Name page-title").ThrowOnError().Output);
+        Assert.StartsWith("NameNotFound,", Assert.Single(_shell.Run("Get-KernelApp -Name page-title").Errors).FullyQualifiedErrorId);
     }
 
     [Fact]

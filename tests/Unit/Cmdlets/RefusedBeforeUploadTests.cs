@@ -57,6 +57,20 @@ public sealed class RefusedBeforeUploadTests : IDisposable
     [InlineData("Invoke-KernelAction -AppName shop -ActionName buy")]
     [InlineData("Stop-KernelInvocation -Id i1")]
     [InlineData("New-KernelDeployment -GitHubUrl https://github.com/acme/app -Ref main -Entrypoint index.ts -Force")]
+    [InlineData("New-KernelBrowser -Name b -Profile p -SaveProfileChanges -Proxy x")]
+    [InlineData("Set-KernelBrowser -Id b -NewName c")]
+    [InlineData("Remove-KernelBrowser -Id b")]
+    [InlineData("Remove-KernelBrowser -Id b -Force")]
+    [InlineData("Start-KernelBrowserReplay -Browser b")]
+    [InlineData("Stop-KernelBrowserReplay -Browser b")]
+    [InlineData("Save-KernelBrowserReplay -Browser b -ReplayId r -Destination (Join-Path ([IO.Path]::GetTempPath()) \"whatif-$([guid]::NewGuid()).mp4\")")]
+    [InlineData("New-KernelProfile p")]
+    [InlineData("Rename-KernelProfile -Id p -NewName q")]
+    [InlineData("Remove-KernelProfile -Id p -Force")]
+    [InlineData("Save-KernelProfile -Id p -Destination (Join-Path ([IO.Path]::GetTempPath()) \"whatif-$([guid]::NewGuid()).tar.zst\")")]
+    [InlineData("New-KernelProxy custom -HostName h -Port 1 -UserName u -Password (ConvertTo-SecureString pw -AsPlainText -Force)")]
+    [InlineData("Set-KernelProxy -Id x -NewName y")]
+    [InlineData("Remove-KernelProxy -Id x -Force")]
     public void WhatIf_inherited_by_any_changing_command_sends_nothing(string command)
     {
         _shell.Run(

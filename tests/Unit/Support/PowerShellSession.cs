@@ -39,6 +39,12 @@ public sealed class PowerShellSession : IDisposable
     public void Connect(Uri baseUri, SecureString apiKey) =>
         Run("param($uri, $key) Connect-Kernel -BaseUri $uri -ApiKey $key", ("uri", baseUri), ("key", apiKey)).ThrowOnError();
 
+    /// <summary>Connects the runspace's default session to the emulator, in a project of its own: nothing another test makes is seen.</summary>
+    public void ConnectInOwnProject(EmulatorFixture emulator) =>
+        Run(
+            "param($uri, $key, $project) Connect-Kernel -BaseUri $uri -ApiKey $key -ProjectId $project",
+            ("uri", emulator.BaseUri), ("key", emulator.ApiKey), ("project", "proj-" + Guid.NewGuid().ToString("N")[..10])).ThrowOnError();
+
     public ScriptResult Run(string script, params (string Name, object? Value)[] parameters)
     {
         using var shell = Start(script, parameters);

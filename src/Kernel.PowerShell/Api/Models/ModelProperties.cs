@@ -88,6 +88,18 @@ namespace Kernel.PowerShell
             return items.Select(item => Convert<T>(name, item)).ToList().AsReadOnly();
         }
 
+        /// <summary>A secret (a URL with a token): a SecureString as it is, or text, kept as a SecureString.</summary>
+        public System.Security.SecureString? Secret(string name)
+        {
+            _read.Add(name);
+            if (!_values.TryGetValue(name, out var value) || value == null)
+            {
+                return null;
+            }
+
+            return value as System.Security.SecureString ?? KernelRedaction.Protect(Convert<string>(name, value));
+        }
+
         /// <summary>Fails on any key that named no property this type reads, listing the ones it has.</summary>
         public void RequireNoOthers()
         {

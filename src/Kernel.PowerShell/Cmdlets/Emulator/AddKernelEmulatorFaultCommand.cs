@@ -76,7 +76,7 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void BeginProcessing()
         {
-            if ((Kind == KernelEmulatorFaultKind.Delay || Kind == KernelEmulatorFaultKind.DelayAnswer) && !(Delay > TimeSpan.Zero))
+            if ((Kind == KernelEmulatorFaultKind.Delay || Kind == KernelEmulatorFaultKind.DelayAnswer || Kind == KernelEmulatorFaultKind.StallMidBody) && !(Delay > TimeSpan.Zero))
             {
                 ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidTimeout, ErrorCategory.InvalidArgument, Delay, $"-Kind {Kind} needs a positive -Delay."));
             }

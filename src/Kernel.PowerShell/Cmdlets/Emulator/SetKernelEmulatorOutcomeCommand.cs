@@ -6,8 +6,9 @@ using Kernel.PowerShell.Api;
 namespace Kernel.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Set-KernelEmulatorOutcome: scripts how the next deployments of an app end (failed, with a reason) or how the
-    /// next invocations of an action end (succeeded or failed, with an output).
+    /// Set-KernelEmulatorOutcome: scripts how the next deployments of an app end (failed, with a reason), how the
+    /// next invocations of an action end (succeeded or failed, with an output), how many of a profile's next
+    /// downloads answer 202 (not ready) before it is ready, or what a proxy's next health checks find.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "KernelEmulatorOutcome", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = DeploymentSet)]
     [OutputType(typeof(void))]
@@ -15,6 +16,8 @@ namespace Kernel.PowerShell.Cmdlets
     {
         private const string DeploymentSet = "Deployment";
         private const string InvocationSet = "Invocation";
+        private const string ProfileSet = "ProfileDownload";
+        private const string ProxySet = "ProxyCheck";
 
         /// <summary>Fail the next deployments with this status reason, as a failed build would.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DeploymentSet)]
@@ -30,8 +33,28 @@ namespace Kernel.PowerShell.Cmdlets
         [Parameter(ParameterSetName = InvocationSet)]
         public object? Output { get; set; }
 
+        /// <summary>Answer the next -Times downloads of a profile with 202 (not ready); then the profile is ready (it gets a saved state if it had none).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ProfileSet)]
+        public SwitchParameter ProfileNotReady { get; set; }
+
+        /// <summary>Only downloads of this profile (name or id); by default any.</summary>
+        [Parameter(ParameterSetName = ProfileSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileName { get; set; }
+
+        /// <summary>What the next -Times health checks of a proxy find.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ProxySet)]
+        [ValidateSet("available", "unavailable")]
+        public string ProxyCheckStatus { get; set; } = null!;
+
+        /// <summary>Only checks of this proxy (name or id); by default any.</summary>
+        [Parameter(ParameterSetName = ProxySet)]
+        [ValidateNotNullOrEmpty]
+        public string? ProxyName { get; set; }
+
         /// <summary>Only deployments or invocations of this app; by default any.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = DeploymentSet)]
+        [Parameter(ParameterSetName = InvocationSet)]
         [ValidateNotNullOrEmpty]
         public string? AppName { get; set; }
 
@@ -40,7 +63,7 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? ActionName { get; set; }
 
-        /// <summary>How many deployments or invocations end so (default 1).</summary>
+        /// <summary>How many deployments, invocations, downloads or checks end so (default 1).</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int Times { get; set; } = 1;
@@ -48,14 +71,17 @@ namespace Kernel.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             var next = Times == 1 ? "the next" : $"the next {Times}";
-            if (ParameterSetName == DeploymentSet)
+            switch (ParameterSetName)
             {
-                var failure = Fields(("app_name", AppName), ("reason", DeploymentFailure), ("times", Times));
-                ControlIfConfirmed(
-                    $"Fail {next} deployment(s) of {AppName ?? "any app"} with '{DeploymentFailure}'",
-                    "Scripting deployment outcomes",
-                    (control, token) => control.ScriptDeploymentFailureAsync(failure, token));
-                return;
+                case DeploymentSet:
+                    Script("deployment-failures", $"Fail {next} deployment(s) of {AppName ?? "any app"} with '{DeploymentFailure}'", ("app_name", AppName), ("reason", DeploymentFailure), ("times", Times));
+                    return;
+                case ProfileSet:
+                    Script("profile-downloads", $"Answer {next} download(s) of profile {ProfileName ?? "(any)"} with 202, then have it ready", ("profile", ProfileName), ("not_ready", Times));
+                    return;
+                case ProxySet:
+                    Script("proxy-checks", $"Have {next} check(s) of proxy {ProxyName ?? "(any)"} find it {ProxyCheckStatus}", ("proxy", ProxyName), ("status", ProxyCheckStatus), ("times", Times));
+                    return;
             }
 
             string? output;
@@ -69,14 +95,13 @@ namespace Kernel.PowerShell.Cmdlets
                 return;
             }
 
-            var result = Fields(("app_name", AppName), ("action_name", ActionName), ("status", InvocationStatus), ("output", output), ("times", Times));
-            ControlIfConfirmed(
-                $"End {next} invocation(s) of {AppName ?? "any app"}/{ActionName ?? "any action"} as {InvocationStatus}",
-                "Scripting invocation outcomes",
-                (control, token) => control.ScriptInvocationResultAsync(result, token));
+            Script("invocation-results", $"End {next} invocation(s) of {AppName ?? "any app"}/{ActionName ?? "any action"} as {InvocationStatus}", ("app_name", AppName), ("action_name", ActionName), ("status", InvocationStatus), ("output", output), ("times", Times));
         }
 
-        private static KeyValuePair<string, object?>[] Fields(params (string Name, object? Value)[] fields) =>
-            Array.ConvertAll(fields, f => new KeyValuePair<string, object?>(f.Name, f.Value));
+        private void Script(string script, string what, params (string Name, object? Value)[] fields)
+        {
+            var outcome = Array.ConvertAll(fields, f => new KeyValuePair<string, object?>(f.Name, f.Value));
+            ControlIfConfirmed(what, "Scripting outcomes", (control, token) => control.ScriptAsync(script, outcome, token));
+        }
     }
 }

@@ -1,0 +1,253 @@
+# Browsers, profiles, proxies and replays the way an admin's runbook uses them, against the emulator (behind Prism
+# in the conformance pass, which validates every request and answer of these routes).
+Describe 'Browsers, profiles, proxies and replays' {
+    BeforeAll {
+        Import-Module $env:KERNEL_TEST_MODULE -Force
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        $emulator = Start-TestEmulator -StepDelay 0.02
+        $control = "$($emulator.BaseUri)_emulator"
+        $scratch = Join-Path ([IO.Path]::GetTempPath()) "kernel-pester-$([guid]::NewGuid().ToString('N'))"
+        New-Item -ItemType Directory $scratch | Out-Null
+
+        # The columns of a table as Out-String wrote it, by the dashes under the headers; $null for a list.
+        function Get-TableColumn([string[]] $Lines) {
+            $dashes = [array]::FindIndex($Lines, [Predicate[string]] { param($l) $l -match '^-+( +-+)*\s*$' })
+            if ($dashes -lt 1) { return $null }
+            $columns = foreach ($match in [regex]::Matches($Lines[$dashes], '-+')) {
+                [pscustomobject]@{ Name = $Lines[$dashes - 1].Substring($match.Index, [Math]::Min($match.Length, $Lines[$dashes - 1].Length - $match.Index)).Trim(); Start = $match.Index }
+            }
+            $columns = @($columns)
+            for ($i = 0; $i -lt $columns.Count; $i++) {
+                $end = if ($i + 1 -lt $columns.Count) { $columns[$i + 1].Start } else { [int]::MaxValue }
+                $values = foreach ($line in $Lines[($dashes + 1)..($Lines.Count - 1)]) {
+                    if ($line.Length -gt $columns[$i].Start) { $line.Substring($columns[$i].Start, [Math]::Min($end, $line.Length) - $columns[$i].Start).Trim() }
+                }
+                $columns[$i] | Add-Member Values @($values | Where-Object { $_ })
+            }
+            $columns
+        }
+    }
+
+    BeforeEach {
+        Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey -ProjectId ("proj-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    }
+
+    AfterAll {
+        Disconnect-Kernel
+        $emulator | Stop-TestEmulator
+        Remove-Item -Recurse -Force -LiteralPath $scratch -ErrorAction Ignore
+    }
+
+    Context 'Browsers' {
+        It 'starts browsers with every setting and finds them by id, name, tag and status' {
+            New-KernelProfile shop | Out-Null
+            New-KernelProxy residential eu -Country DE -City berlin | Out-Null
+            $browser = New-KernelBrowser -Name job-1 -Tag @{ job = 'nightly' } -Profile shop -SaveProfileChanges -Proxy eu -Stealth -Timeout 5m -Viewport 1280x800@60 -Kiosk -StartUrl https://example.com
+            New-KernelBrowser -Headless -Tag @{ job = 'daily' } | Out-Null
+
+            $browser | Should -BeOfType Kernel.PowerShell.KernelBrowser
+            $browser.Profile.Name | Should -Be 'shop'
+            $browser.TimeoutSeconds | Should -Be 300
+            "$($browser.Viewport)" | Should -Be '1280x800@60'
+            $browser.CdpWsUrl | Should -BeOfType System.Security.SecureString
+            (Get-KernelBrowser -Id $browser.Id).Name | Should -Be 'job-1'
+            (Get-KernelBrowser job-*).Id | Should -Be $browser.Id
+            (Get-KernelBrowser -Tag @{ job = 'nightly' }).Id | Should -Be $browser.Id
+            @(Get-KernelBrowser).Count | Should -Be 2
+            @(Get-KernelBrowser -First 1).Count | Should -Be 1
+            (Get-KernelBrowser -Query job-1).Id | Should -Be $browser.Id
+        }
+
+        It 'ends the browsers a tag finds, with -Force and no question, and keeps the ended ones listable' {
+            1..3 | ForEach-Object { New-KernelBrowser -Tag @{ job = 'nightly' } -Headless } | Out-Null
+            $keeper = New-KernelBrowser -Name keeper
+
+            Get-KernelBrowser -Tag @{ job = 'nightly' } | Remove-KernelBrowser -Force
+
+            (Get-KernelBrowser).Id | Should -Be $keeper.Id
+            @(Get-KernelBrowser -Status Deleted).Count | Should -Be 3
+            (Get-KernelBrowser -Status Deleted)[0].DeletedAt | Should -Not -BeNullOrEmpty
+            (Get-KernelBrowser -Id (Get-KernelBrowser -Status Deleted)[0].Id -IncludeDeleted).Status | Should -Be 'deleted'
+        }
+
+        It 'saves a profile from a browser piped one from New-KernelProfile, when the browser ends' {
+            $browser = New-KernelProfile login | New-KernelBrowser -SaveProfileChanges
+
+            (Get-KernelProfile login).UpdatedAt | Should -BeNullOrEmpty
+            $browser | Remove-KernelBrowser -Force
+
+            (Get-KernelProfile login).UpdatedAt | Should -Not -BeNullOrEmpty
+            $file = Save-KernelProfile login -Destination $scratch -Format tar -Force -PassThru
+            $file.Name | Should -Be 'login.tar'
+            [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($file.FullName), 257, 5) | Should -Be 'ustar'
+        }
+
+        It 'routes a browser through a proxy piped from Get-KernelProxy' {
+            $proxy = New-KernelProxy isp eu -Country GB
+
+            (Get-KernelProxy -Name eu | New-KernelBrowser -Headless).ProxyId | Should -Be $proxy.Id
+        }
+
+        It 'gives the browsers of an invocation piped from Get-KernelInvocation' {
+            New-KernelDeployment -Path (Join-Path $PSScriptRoot '../../examples/page-title') -EntrypointRelPath main.py -Wait | Out-Null
+            $invocation = Invoke-KernelAction page-title health
+            $attached = New-KernelBrowser -InvocationId $invocation.Id -Headless
+
+            (Get-KernelInvocation -Id $invocation.Id | Get-KernelBrowser).Id | Should -Be $attached.Id
+        }
+
+        It 'changes a running browser and says so with -PassThru' {
+            New-KernelBrowser -Name before -Tag @{ a = '1' } | Out-Null
+
+            $after = Set-KernelBrowser -Name before -NewName after -Tag @{ b = '2' } -Viewport 1920x1080 -PassThru
+
+            $after.Name | Should -Be 'after'
+            $after.Tags.Keys | Should -Be @('b')
+        }
+
+        It 'refuses a name two proxies share, an unknown profile, and only warns for a browser already gone' {
+            New-KernelProxy datacenter twin | Out-Null
+            New-KernelProxy isp twin | Out-Null
+            $gone = New-KernelBrowser
+            $gone | Remove-KernelBrowser -Force
+
+            { New-KernelBrowser -Proxy twin -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousName,Kernel.PowerShell.Cmdlets.NewKernelBrowserCommand'
+            { New-KernelBrowser -Profile nobody -ErrorAction Stop } | Should -Throw -ErrorId 'ApiNotFound,Kernel.PowerShell.Cmdlets.NewKernelBrowserCommand'
+            { Get-KernelBrowser -Name nobody -ErrorAction Stop } | Should -Throw -ErrorId 'NameNotFound,Kernel.PowerShell.Cmdlets.GetKernelBrowserCommand'
+            Remove-KernelBrowser -Id $gone.Id -Force -WarningVariable warnings -ErrorVariable errors
+            $warnings.Message | Should -Match 'not found'
+            $errors | Should -BeNullOrEmpty
+            @(Get-KernelBrowser).Count | Should -Be 0
+        }
+
+        It 'asks before ending a browser, as a high-impact change, and -WhatIf ends nothing' {
+            $browser = New-KernelBrowser
+            [System.Management.Automation.CommandMetadata]::new((Get-Command Remove-KernelBrowser)).ConfirmImpact | Should -Be 'High'
+
+            $browser | Remove-KernelBrowser -Force -WhatIf
+
+            (Get-KernelBrowser -Id $browser.Id).Status | Should -Be 'active'
+        }
+    }
+
+    Context 'Replays' {
+        It 'records, stops and saves a replay as an MP4 with the browser piped in' {
+            $browser = New-KernelBrowser -Name recorded
+            $replay = $browser | Start-KernelBrowserReplay -MaxDuration 10m
+
+            $replay.Status | Should -Be 'recording'
+            ($browser | Stop-KernelBrowserReplay -PassThru).Status | Should -Be 'finished'
+            $file = Get-KernelBrowserReplay recorded | Save-KernelBrowserReplay -Destination $scratch -Force -PassThru
+            $file.Name | Should -Be "$($replay.ReplayId).mp4"
+            [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($file.FullName), 4, 4) | Should -Be 'ftyp'
+        }
+
+        It 'waits for a replay that is still recording, up to -Timeout' {
+            $browser = New-KernelBrowser
+            $replay = $browser | Start-KernelBrowserReplay
+
+            { $replay | Save-KernelBrowserReplay -Destination $scratch -Timeout 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'DownloadNotReady,Kernel.PowerShell.Cmdlets.SaveKernelBrowserReplayCommand'
+            Get-ChildItem -LiteralPath $scratch -Filter "*$($replay.ReplayId)*" -Force | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'Profiles and proxies' {
+        It 'creates, renames, lists and removes profiles' {
+            'alpha', 'beta' | New-KernelProfile | Out-Null
+
+            Rename-KernelProfile -Name alpha -NewName gamma
+            (Get-KernelProfile).Name | Sort-Object | Should -Be @('beta', 'gamma')
+            Get-KernelProfile -Name g* | Remove-KernelProfile -Force
+            (Get-KernelProfile).Name | Should -Be 'beta'
+        }
+
+        It 'creates each type of proxy with the settings it takes, tests, renames and removes them' {
+            $password = ConvertTo-SecureString 'pw-not-shown' -AsPlainText -Force
+            $custom = New-KernelProxy custom corp -HostName proxy.example.com -Port 3128 -Credential ([pscredential]::new('alice', $password)) -BypassHost intranet.example.com
+            New-KernelProxy mobile -Country US -State CA | Out-Null
+
+            $custom.HasPassword | Should -BeTrue
+            $custom.UserName | Should -Be 'alice'
+            $custom.BypassHosts | Should -Be @('intranet.example.com')
+            (Test-KernelProxy -Id $custom.Id).Status | Should -Be 'available'
+            Test-KernelProxy -Name corp -Url https://example.com -Quiet | Should -BeTrue
+            (Set-KernelProxy -Id $custom.Id -NewName corp-2 -PassThru).Name | Should -Be 'corp-2'
+            (Get-KernelProxy -Type mobile).Country | Should -Be 'US'
+            { New-KernelProxy datacenter -City berlin -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidProxySettings,Kernel.PowerShell.Cmdlets.NewKernelProxyCommand'
+            Get-KernelProxy | Remove-KernelProxy -Force
+            Get-KernelProxy | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'Secrets and views' {
+        It 'never writes the proxy password or a URL''s token to a transcript, the streams, $Error or JSON' {
+            $transcript = Join-Path $scratch 'transcript.txt'
+            $password = 'pw-transcript-secret'
+            $Error.Clear()
+            Start-Transcript -LiteralPath $transcript | Out-Null
+            try {
+                $DebugPreference = 'Continue'
+                $VerbosePreference = 'Continue'
+                $proxy = New-KernelProxy custom corp -HostName proxy.example.com -Port 8080 -UserName bob -Password (ConvertTo-SecureString $password -AsPlainText -Force)
+                $browser = New-KernelBrowser -Name secretive -Proxy $proxy.Id
+                $replay = $browser | Start-KernelBrowserReplay
+                $browser, $proxy, $replay | Format-List | Out-Host
+                $browser, $proxy, $replay | Format-Table | Out-Host
+                $browser, $proxy, $replay | ConvertTo-Json -Depth 5 | Out-Host
+                Get-KernelBrowser -Id nosuch -ErrorAction SilentlyContinue
+                $Error | Out-Host
+            }
+            finally {
+                $DebugPreference = 'SilentlyContinue'
+                $VerbosePreference = 'SilentlyContinue'
+                Stop-Transcript | Out-Null
+            }
+            $token = ($browser.CdpWsUrl | ConvertFrom-SecureString -AsPlainText) -replace '^.*jwt=', ''
+            $text = Get-Content -Raw -LiteralPath $transcript
+
+            $token | Should -Match '^[\w-]+\.[\w-]+\.[\w-]+$'
+            $text | Should -Match 'cdp\?jwt=REDACTED'
+            $text | Should -Match 'live\?jwt=REDACTED'
+            $text.Contains($token) | Should -BeFalse
+            $text.Contains($token.Split('.')[2]) | Should -BeFalse
+            $text.Contains($password) | Should -BeFalse
+        }
+
+        It 'shows <_> at 80 and 160 columns without cutting a value, without an empty column, and with one date format' -ForEach @('browsers', 'profiles', 'proxies', 'replays') {
+            New-KernelProfile shop | Out-Null
+            New-KernelProfile | Out-Null
+            New-KernelProxy custom corp -HostName proxy.example.com -Port 3128 -UserName alice | Out-Null
+            New-KernelProxy datacenter | Out-Null
+            New-KernelProxy residential eu -Country DE -City berlin -Zip 10115 | Out-Null
+            $named = New-KernelBrowser -Name nightly-1 -Profile shop -Proxy eu -Tag @{ job = 'nightly'; team = 'growth' } -Stealth -Viewport 1280x800
+            New-KernelBrowser -Headless | Out-Null
+            $named | Start-KernelBrowserReplay | Out-Null
+            $named | Stop-KernelBrowserReplay
+            $named | Start-KernelBrowserReplay | Out-Null
+            $objects = switch ($_) {
+                'browsers' { Get-KernelBrowser }
+                'profiles' { Get-KernelProfile }
+                'proxies' { Get-KernelProxy }
+                'replays' { Get-KernelBrowserReplay $named }
+            }
+
+            foreach ($width in 80, 160) {
+                foreach ($view in 'Table', 'List') {
+                    $text = $objects | & "Format-$view" | Out-String -Width $width
+                    $lines = $text -split "`r?`n"
+
+                    @($lines | Where-Object Length -GT $width) | Should -BeNullOrEmpty -Because "$view at $width columns"
+                    $text | Should -Not -Match '…|\.\.\.' -Because "no value is cut ($view at $width columns)"
+                    $text | Should -Not -Match '\d{1,2}/\d{1,2}/\d{2,4}' -Because 'dates are written one way, yyyy-MM-dd'
+                    $text | Should -Not -Match 'System\.Security\.SecureString'
+                    if ($view -eq 'Table') {
+                        foreach ($column in Get-TableColumn $lines) {
+                            $column.Values | Should -Not -BeNullOrEmpty -Because "column $($column.Name) of the $_ table at $width columns has a value"
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

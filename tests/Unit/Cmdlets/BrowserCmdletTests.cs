@@ -1,0 +1,303 @@
+using System.Management.Automation;
+using System.Text.Json;
+using Kernel.PowerShell.Tests.Support;
+
+namespace Kernel.PowerShell.Tests.Cmdlets;
+
+/// <summary>
+/// The browser, profile, proxy and replay cmdlets against the emulator over real HTTP: the pipelines the issue
+/// names, id-or-name addressing and its failures, and the shared moves (wildcards, paging, -Force).
+/// </summary>
+public sealed class BrowserCmdletTests : IClassFixture<EmulatorFixture>, IDisposable
+{
+    private readonly EmulatorFixture _emulator;
+    private readonly PowerShellSession _shell = new();
+    private readonly HttpClient _admin;
+
+    public BrowserCmdletTests(EmulatorFixture emulator)
+    {
+        _emulator = emulator;
+        _admin = new HttpClient { BaseAddress = new Uri(emulator.BaseUri, "_emulator/") };
+
+        _shell.ConnectInOwnProject(emulator);
+    }
+
+    public void Dispose()
+    {
+        _admin.Dispose();
+        _shell.Dispose();
+    }
+
+    private ScriptResult Run(string script) => _shell.Run(script);
+
+    private List<string> JournalOf(string method, string path) =>
+        JsonDocument.Parse(_admin.GetStringAsync("journal").GetAwaiter().GetResult()).RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("method").GetString() == method && e.GetProperty("path").GetString() == path)
+            .Select(e => e.GetProperty("headers").TryGetProperty("X-Kernel-Project-Id", out var p) ? p.GetString()! : string.Empty)
+            .ToList();
+
+    private string Project => Run("(Get-KernelSession).ProjectId").ThrowOnError().Output.Single().ToString();
+
+    [Fact]
+    public void A_new_profile_piped_to_New_KernelBrowser_is_loaded_and_written_when_the_browser_ends()
+    {
+        var browser = Run("New-KernelProfile shop-login | New-KernelBrowser -SaveProfileChanges -Name job-1").ThrowOnError().Single<KernelBrowser>();
+
+        Assert.Equal("shop-login", browser.Profile?.Name);
+        Assert.Null(Run("(Get-KernelProfile shop-login).UpdatedAt").ThrowOnError().Output.Single());
+        Run("Remove-KernelBrowser -Name job-1 -Force").ThrowOnError();
+        Assert.NotNull(Run("(Get-KernelProfile shop-login).UpdatedAt").ThrowOnError().Output.Single()?.BaseObject);
+    }
+
+    [Fact]
+    public void A_proxy_piped_by_name_routes_the_new_browser()
+    {
+        var proxy = Run("New-KernelProxy residential eu -Country de").ThrowOnError().Single<KernelProxy>();
+
+        var browser = Run("Get-KernelProxy -Name eu | New-KernelBrowser -Headless").ThrowOnError().Single<KernelBrowser>();
+
+        Assert.Equal(proxy.Id, browser.ProxyId);
+        Assert.Equal("DE", proxy.Country);
+    }
+
+    [Fact]
+    public void Browsers_found_by_tag_are_removed_with_Force_and_the_others_stay()
+    {
+        Run("New-KernelBrowser -Tag @{ job = 'nightly' }; New-KernelBrowser -Tag @{ job = 'nightly'; team = 'a' }; New-KernelBrowser -Name keeper -Tag @{ job = 'daily' }").ThrowOnError();
+
+        Run("Get-KernelBrowser -Tag @{ job = 'nightly' } | Remove-KernelBrowser -Force").ThrowOnError();
+
+        Assert.Equal(["keeper"], Run("Get-KernelBrowser").ThrowOnError().Output.Select(o => ((KernelBrowser)o.BaseObject).Name));
+        Assert.Equal(2, Run("Get-KernelBrowser -Status Deleted").ThrowOnError().Output.Count);
+    }
+
+    [Fact]
+    public void An_invocation_piped_to_Get_KernelBrowser_gives_that_runs_browsers()
+    {
+        _shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Wait", ("path", RepositoryPaths.Example("page-title"))).ThrowOnError();
+        var invocation = Run("Invoke-KernelAction page-title health").ThrowOnError().Single<KernelInvocation>();
+        var mine = Run($"New-KernelBrowser -InvocationId {invocation.Id} -Headless").ThrowOnError().Single<KernelBrowser>();
+        Run("New-KernelBrowser -Headless").ThrowOnError();
+
+        var piped = Run($"Get-KernelInvocation -Id {invocation.Id} | Get-KernelBrowser").ThrowOnError();
+        var byId = Run($"Get-KernelBrowser -InvocationId {invocation.Id}").ThrowOnError();
+
+        Assert.Equal([mine.Id], piped.Output.Select(o => ((KernelBrowser)o.BaseObject).Id));
+        Assert.Equal([mine.Id], byId.Output.Select(o => ((KernelBrowser)o.BaseObject).Id));
+    }
+
+    [Theory]
+    [InlineData("Get-KernelBrowser -Id nosuch", "Browser 'nosuch' was not found.")]
+    [InlineData("Get-KernelProfile -Id nosuch", "Profile 'nosuch' was not found.")]
+    [InlineData("Get-KernelProxy -Id nosuch", "Proxy 'nosuch' was not found.")]
+    [InlineData("Set-KernelBrowser -Id nosuch -NewName x", "Browser 'nosuch' was not found.")]
+    [InlineData("Rename-KernelProfile -Id nosuch -NewName x", "Profile 'nosuch' was not found.")]
+    [InlineData("Test-KernelProxy -Id nosuch", "Proxy 'nosuch' was not found.")]
+    [InlineData("Get-KernelBrowserReplay -Browser nosuch", "Browser 'nosuch' was not found.")]
+    public void An_unknown_id_is_one_object_not_found_error_naming_it(string command, string message)
+    {
+        var result = Run(command);
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("ApiNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("nosuch", error.TargetObject);
+        Assert.Equal(message, error.Exception.Message);
+        Assert.Empty(result.Output);
+    }
+
+    [Theory]
+    [InlineData("Get-KernelBrowser -Name nosuch", "browser")]
+    [InlineData("Get-KernelProfile nosuch", "profile")]
+    [InlineData("Get-KernelProxy -Name nosuch", "proxy")]
+    [InlineData("Remove-KernelProfile -Name nosuch -Force", "profile")]
+    [InlineData("Save-KernelProfile -Name nosuch -Destination .", "profile")]
+    public void A_literal_name_that_matches_nothing_is_one_object_not_found_error_and_a_wildcard_is_silent(string command, string noun)
+    {
+        var literal = Run(command);
+        var wildcard = Run(command.Replace("nosuch", "nosuch*"));
+
+        var error = Assert.Single(literal.Errors);
+        Assert.StartsWith("NameNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal($"No {noun} is named 'nosuch'.", error.Exception.Message);
+        Assert.Empty(wildcard.Errors);
+        Assert.Empty(wildcard.Output);
+    }
+
+    [Fact]
+    public void New_KernelBrowser_with_an_unknown_profile_creates_nothing()
+    {
+        var result = Run("New-KernelBrowser -Profile nosuch");
+
+        Assert.Equal("ApiNotFound", Assert.Single(result.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("nosuch", result.Errors[0].TargetObject);
+        Assert.DoesNotContain(Project, JournalOf("POST", "/browsers"));
+    }
+
+    [Fact]
+    public void A_name_two_proxies_share_is_an_error_that_lists_both_never_a_guess()
+    {
+        var ids = Run("New-KernelProxy datacenter eu; New-KernelProxy isp eu").ThrowOnError().Output.Select(o => ((KernelProxy)o.BaseObject).Id).ToList();
+
+        var create = Run("New-KernelBrowser -Proxy eu");
+        var remove = Run("Remove-KernelProxy -Name eu -Force");
+
+        foreach (var result in new[] { create, remove })
+        {
+            var error = Assert.Single(result.Errors);
+            Assert.StartsWith("AmbiguousName,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.All(ids, id => Assert.Contains(id, error.Exception.Message));
+        }
+
+        Assert.DoesNotContain(Project, JournalOf("POST", "/browsers"));
+        Assert.Equal(2, Run("Get-KernelProxy").ThrowOnError().Output.Count);
+        Run("Remove-KernelProxy -Name e* -Force").ThrowOnError();
+        Assert.Empty(Run("Get-KernelProxy").ThrowOnError().Output);
+    }
+
+    [Fact]
+    public void Removing_a_browser_that_is_already_gone_is_a_warning()
+    {
+        var browser = Run("New-KernelBrowser").ThrowOnError().Single<KernelBrowser>();
+        Run($"Remove-KernelBrowser -Id {browser.Id} -Force").ThrowOnError();
+
+        var again = Run($"Remove-KernelBrowser -Id {browser.Id} -Force").ThrowOnError();
+
+        Assert.Contains($"Browser {browser.Id} was not found", Assert.Single(again.Warnings));
+    }
+
+    [Fact]
+    public void First_and_Skip_pick_from_the_ids_given()
+    {
+        var ids = Run("1..3 | ForEach-Object { (New-KernelBrowser -Name \"b$_\").Id }").ThrowOnError().Output.Select(o => o.ToString()).ToList();
+
+        var picked = Run($"Get-KernelBrowser -Id {string.Join(",", ids)} -Skip 1 -First 1").ThrowOnError();
+        var piped = Run("Get-KernelBrowser -Name b* | Sort-Object Name | Get-KernelBrowser -First 2").ThrowOnError();
+        var listed = Run("Get-KernelBrowser -Name b* -Skip 1").ThrowOnError();
+
+        Assert.Equal([ids[1]], picked.Output.Select(o => ((KernelBrowser)o.BaseObject).Id));
+        Assert.Equal(["b1", "b2"], piped.Output.Select(o => ((KernelBrowser)o.BaseObject).Name));
+        Assert.Equal(2, listed.Output.Count);
+    }
+
+    [Fact]
+    public void Set_KernelBrowser_changes_only_what_it_is_given()
+    {
+        Run("New-KernelProxy datacenter dc | Out-Null; New-KernelBrowser -Name before -Tag @{ a = '1' } -Proxy dc -Viewport 1280x800").ThrowOnError();
+
+        var renamed = Run("Set-KernelBrowser -Name before -NewName after -PassThru").ThrowOnError().Single<KernelBrowser>();
+        var changed = Run("Set-KernelBrowser -Name after -Tag @{ b = '2' } -NoProxy -Viewport 1920x1080@25 -PassThru").ThrowOnError().Single<KernelBrowser>();
+        var nothing = Run("Set-KernelBrowser -Name after");
+
+        Assert.Equal("after", renamed.Name);
+        Assert.Equal("1", renamed.Tags["a"]);
+        Assert.NotNull(renamed.ProxyId);
+        Assert.Equal(["b"], changed.Tags.Keys);
+        Assert.Null(changed.ProxyId);
+        Assert.Equal("1920x1080@25", changed.Viewport?.ToString());
+        Assert.StartsWith("InvalidBrowserSettings,", Assert.Single(nothing.Errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Profiles_are_renamed_and_removed_by_name()
+    {
+        Run("New-KernelProfile old-name").ThrowOnError();
+
+        var renamed = Run("Rename-KernelProfile -Name old-name -NewName new-name -PassThru").ThrowOnError().Single<KernelProfile>();
+        Run("Remove-KernelProfile -Name new-name -Force").ThrowOnError();
+
+        Assert.Equal("new-name", renamed.Name);
+        Assert.Empty(Run("Get-KernelProfile").ThrowOnError().Output);
+    }
+
+    [Fact]
+    public void A_proxy_takes_only_the_settings_of_its_type()
+    {
+        var wrong = Run("New-KernelProxy datacenter -Zip 10115");
+        var custom = Run("New-KernelProxy custom -Country DE");
+
+        Assert.Contains("-Zip is not for a datacenter proxy", Assert.Single(wrong.Errors).Exception.Message);
+        Assert.StartsWith("InvalidProxySettings,", custom.Errors.Single().FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public async Task Test_KernelProxy_reports_the_check_and_Quiet_says_only_whether_it_is_available()
+    {
+        Run("New-KernelProxy isp flaky").ThrowOnError();
+        using (await _admin.PostAsync("scripts/proxy-checks", new StringContent("""{"proxy":"flaky","status":"unavailable","times":1}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+        }
+
+        var down = Run("Test-KernelProxy -Name flaky").ThrowOnError().Single<KernelProxy>();
+        var up = Run("Get-KernelProxy -Name flaky | Test-KernelProxy -Quiet").ThrowOnError().Single<bool>();
+
+        Assert.Equal("unavailable", down.Status);
+        Assert.NotNull(down.LastChecked);
+        Assert.True(up);
+    }
+
+    [Fact]
+    public void Replays_start_stop_list_and_save_as_an_mp4()
+    {
+        using var folder = new TempFolder();
+        var browser = Run("New-KernelBrowser -Name recorded").ThrowOnError().Single<KernelBrowser>();
+
+        var started = Run("Get-KernelBrowser -Name recorded | Start-KernelBrowserReplay -Framerate 10").ThrowOnError().Single<KernelBrowserReplay>();
+        var stopped = Run("Stop-KernelBrowserReplay -Browser recorded -PassThru").ThrowOnError().Single<KernelBrowserReplay>();
+        var saved = _shell.Run("param($to) Get-KernelBrowserReplay recorded | Save-KernelBrowserReplay -Destination $to -PassThru", ("to", folder.Path)).ThrowOnError().Single<FileInfo>();
+
+        Assert.Equal(browser.Id, started.BrowserId);
+        Assert.Equal("recording", started.Status);
+        Assert.Equal("finished", stopped.Status);
+        Assert.Equal(Path.Combine(folder.Path, started.ReplayId + ".mp4"), saved.FullName);
+        Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(saved.FullName), 4, 4));
+        Assert.Equal([saved.Name], Directory.GetFiles(folder.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Saving_over_a_file_needs_Force()
+    {
+        using var folder = new TempFolder();
+        Run("New-KernelProfile saved | New-KernelBrowser -SaveProfileChanges | Remove-KernelBrowser -Force").ThrowOnError();
+        var path = Path.Combine(folder.Path, "saved.tar");
+        File.WriteAllText(path, "old");
+
+        var refused = _shell.Run("param($to) Save-KernelProfile -Name saved -Destination $to -Format tar", ("to", path));
+        var replaced = _shell.Run("param($to) Save-KernelProfile saved $to -Format tar -Force -PassThru", ("to", folder.Path)).ThrowOnError().Single<FileInfo>();
+
+        Assert.StartsWith("DestinationExists,", Assert.Single(refused.Errors).FullyQualifiedErrorId);
+        Assert.Equal(path, replaced.FullName);
+        Assert.Equal("ustar", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(path), 257, 5));
+    }
+
+    [Fact]
+    public void Tab_completes_browser_profile_and_proxy_names_and_ids()
+    {
+        var browser = Run("New-KernelBrowser -Name tabbed").ThrowOnError().Single<KernelBrowser>();
+        Run("New-KernelProfile tab-profile; New-KernelProxy isp tab-proxy").ThrowOnError();
+
+        List<string> Complete(string input)
+        {
+            // The cache answers within its budget; the first Tab may only start the fetch.
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                var completions = _shell.Run("param($i) (TabExpansion2 -inputScript $i -cursorColumn $i.Length).CompletionMatches.CompletionText", ("i", input)).ThrowOnError().Output.Select(o => o.ToString()).ToList();
+                if (completions.Count > 0)
+                {
+                    return completions;
+                }
+
+                Thread.Sleep(100);
+            }
+
+            return [];
+        }
+
+        Assert.Equal(["tabbed"], Complete("Get-KernelBrowser -Name tab"));
+        Assert.Equal([browser.Id], Complete("Remove-KernelBrowser -Id " + browser.Id[..4]));
+        Assert.Equal(["tab-profile"], Complete("New-KernelBrowser -Profile tab"));
+        Assert.Equal(["tab-proxy"], Complete("New-KernelBrowser -Proxy tab"));
+    }
+}
