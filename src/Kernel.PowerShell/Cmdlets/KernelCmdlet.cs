@@ -164,6 +164,44 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>
+        /// The runspace's default session; without one, the session KERNEL_API_KEY, KERNEL_BASE_URL and KERNEL_PROJECT
+        /// describe, made (unverified) and stored as the default, so CI needs no Connect-Kernel. Null when there is
+        /// neither; terminates when the variables name an endpoint that cannot be used.
+        /// </summary>
+        internal KernelSession? DefaultSession()
+        {
+            if (Session.SessionStore.Default is { } session)
+            {
+                return session;
+            }
+
+            try
+            {
+                session = Session.SessionStore.FromEnvironment();
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, null, ex.Message, ex));
+                throw;
+            }
+            catch (Session.InsecureTransportException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, null, ex.Message, ex));
+                throw;
+            }
+
+            if (session != null)
+            {
+                Session.SessionStore.Default = session;
+                WriteVerbose($"Not connected: made this runspace's default session from the environment: {session.BaseUri} with the key from {session.ApiKeySource}"
+                    + (session.Project == null ? string.Empty : $", project '{session.Project}' from {session.ProjectSource}")
+                    + ". Not verified yet: its first call will tell (Connect-Kernel checks the key at once).");
+            }
+
+            return session;
+        }
+
         /// <summary>The ErrorRecord for an exception from the core.</summary>
         internal virtual ErrorRecord Failure(Exception exception, object? target) => ErrorCatalog.FromException(exception, target);
 
