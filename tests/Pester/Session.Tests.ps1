@@ -71,7 +71,10 @@ Describe 'Sessions from the environment and projects' {
         $session.ApiKeySource | Should -Be 'KERNEL_API_KEY environment variable'
         $session.IsVerified | Should -BeFalse
         @($emulator | Get-KernelEmulatorJournal) | Should -BeNullOrEmpty -Because 'Get-KernelSession sends nothing'
-        ($session | Format-Table | Out-String -Width 160) | Should -Match 'staging\s+KERNEL_API_KEY environment variable\s+False'
+        $shown = $session | Out-String -Width 80
+        $shown | Should -Match 'Project\s+: staging \(from the KERNEL_PROJECT environment variable\)'
+        $shown | Should -Match 'ApiKeySource\s+: KERNEL_API_KEY environment variable'
+        $shown | Should -Match 'Verified\s+: False \(the API has not accepted a request of this session yet\)'
 
         Get-KernelDeployment -First 1 | Out-Null
 

@@ -103,22 +103,14 @@ namespace Kernel.PowerShell.Cmdlets
             RefuseBoth(nameof(Project), Project != null, nameof(ProjectId), ProjectId != null);
             RefuseBoth(nameof(ProxyCredential), ProxyCredential != null, nameof(ProxyUseDefaultCredentials), ProxyUseDefaultCredentials);
             var proxy = ProxySettingsFromParameters();
-            Uri baseUri;
-            try
-            {
-                baseUri = SessionStore.ResolveBaseUri(BaseUri);
-                SessionStore.RequireSafeTransport(baseUri, AllowInsecureHttp);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri, ex.Message, ex));
-                return;
-            }
-            catch (InsecureTransportException ex)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, BaseUri, ex.Message, ex));
-                return;
-            }
+            var baseUri = WithEndpointChecked(
+                () =>
+                {
+                    var resolved = SessionStore.ResolveBaseUri(BaseUri);
+                    SessionStore.RequireSafeTransport(resolved, AllowInsecureHttp);
+                    return resolved;
+                },
+                BaseUri);
 
             SecureString key;
             string source;

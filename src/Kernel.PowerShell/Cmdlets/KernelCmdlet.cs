@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Kernel.PowerShell.Diagnostics;
+using Kernel.PowerShell.Session;
 
 namespace Kernel.PowerShell.Cmdlets
 {
@@ -171,35 +172,43 @@ namespace Kernel.PowerShell.Cmdlets
         /// </summary>
         internal KernelSession? DefaultSession()
         {
-            if (Session.SessionStore.Default is { } session)
+            if (SessionStore.Default is { } session)
             {
                 return session;
             }
 
-            try
-            {
-                session = Session.SessionStore.FromEnvironment();
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, null, ex.Message, ex));
-                throw;
-            }
-            catch (Session.InsecureTransportException ex)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, null, ex.Message, ex));
-                throw;
-            }
-
+            session = WithEndpointChecked(SessionStore.FromEnvironment, null);
             if (session != null)
             {
-                Session.SessionStore.Default = session;
-                WriteVerbose($"Not connected: made this runspace's default session from the environment: {session.BaseUri} with the key from {session.ApiKeySource}"
-                    + (session.Project == null ? string.Empty : $", project '{session.Project}' from {session.ProjectSource}")
+                SessionStore.Default = session;
+                WriteVerbose($"Not connected: made this runspace's default session from the environment: {session.BaseUri} with the key from the {session.ApiKeySource}"
+                    + (session.Project == null ? string.Empty : $", project '{session.Project}' from the {session.ProjectSource}")
                     + ". Not verified yet: its first call will tell (Connect-Kernel checks the key at once).");
             }
 
             return session;
+        }
+
+        /// <summary>
+        /// Runs <paramref name="resolve"/>, which reads an endpoint, and stops the command when the endpoint is not an
+        /// absolute http(s) URI (InvalidBaseUri) or would carry the key in clear text (InsecureHttp).
+        /// </summary>
+        internal T WithEndpointChecked<T>(Func<T> resolve, object? target)
+        {
+            try
+            {
+                return resolve();
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, target, ex.Message, ex));
+                throw;
+            }
+            catch (InsecureTransportException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, target, ex.Message, ex));
+                throw;
+            }
         }
 
         /// <summary>The ErrorRecord for an exception from the core.</summary>
