@@ -41,6 +41,7 @@ public sealed class ProxyTests : IClassFixture<EmulatorFixture>, IDisposable
         var forwarded = string.Join("\n", _proxy.Forwarded);
         Assert.Contains($"GET {_emulator.BaseUri}deployments?limit=1&offset=0 HTTP/1.1", forwarded);
         Assert.Contains($"POST {_emulator.BaseUri}deployments HTTP/1.1", forwarded);
+        Assert.Contains($"POST {_emulator.BaseUri}deployments HTTP/1.1", _proxy.Refused); // challenged, the streamed archive went again whole
         Assert.Contains("/events", forwarded);
     }
 
