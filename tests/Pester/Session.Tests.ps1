@@ -113,6 +113,16 @@ Describe 'Sessions from the environment and projects' {
         $sent[2].Headers.Keys | Should -Not -Contain 'X-Kernel-Project' -Because 'one header says which project'
     }
 
+    It 'refuses a KERNEL_PROJECT that a header cannot carry, before anything is sent' {
+        $env:KERNEL_API_KEY = $plainKey
+        $env:KERNEL_BASE_URL = $emulator.BaseUri
+        $env:KERNEL_PROJECT = "staging`nX-Injected: 1"
+
+        { Get-KernelSession -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidProject,Kernel.PowerShell.Cmdlets.GetKernelSessionCommand'
+        { Get-KernelDeployment -ErrorAction Stop } | Should -Throw -ExpectedMessage '*KERNEL_PROJECT environment variable has a character an HTTP header cannot carry*'
+        @($emulator | Get-KernelEmulatorJournal) | Should -BeNullOrEmpty
+    }
+
     It 'names the environment variable when the project it names does not exist' {
         $env:KERNEL_API_KEY = $plainKey
         $env:KERNEL_BASE_URL = $emulator.BaseUri

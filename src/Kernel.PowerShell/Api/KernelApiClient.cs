@@ -326,7 +326,7 @@ namespace Kernel.PowerShell.Api
         /// answer, with the status in StatusCode where the runtime sets it (the property is .NET 5 and later, read by
         /// reflection since netstandard2.0 lacks it), else only in the message.
         /// </summary>
-        private static bool IsProxyAuthenticationFailure(HttpRequestException ex)
+        internal static bool IsProxyAuthenticationFailure(HttpRequestException ex)
         {
             if (ex.GetType().GetProperty("StatusCode")?.GetValue(ex) is HttpStatusCode status)
             {

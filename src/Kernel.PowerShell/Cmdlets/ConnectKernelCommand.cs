@@ -103,7 +103,8 @@ namespace Kernel.PowerShell.Cmdlets
             RefuseBoth(nameof(Project), Project != null, nameof(ProjectId), ProjectId != null);
             RefuseBoth(nameof(ProxyCredential), ProxyCredential != null, nameof(ProxyUseDefaultCredentials), ProxyUseDefaultCredentials);
             var proxy = ProxySettingsFromParameters();
-            var baseUri = WithEndpointChecked(
+            var (project, projectSource) = WithSettingsChecked(() => SessionStore.ResolveProject(Project, ProjectId), (object?)Project ?? ProjectId);
+            var baseUri = WithSettingsChecked(
                 () =>
                 {
                     var resolved = SessionStore.ResolveBaseUri(BaseUri);
@@ -154,7 +155,6 @@ namespace Kernel.PowerShell.Cmdlets
                 return;
             }
 
-            var (project, projectSource) = SessionStore.ResolveProject(Project, ProjectId);
             var settings = new SessionSettings
             {
                 MaxRetries = MaxRetries,

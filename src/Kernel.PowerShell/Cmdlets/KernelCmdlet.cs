@@ -177,7 +177,7 @@ namespace Kernel.PowerShell.Cmdlets
                 return session;
             }
 
-            session = WithEndpointChecked(SessionStore.FromEnvironment, null);
+            session = WithSettingsChecked(SessionStore.FromEnvironment, null);
             if (session != null)
             {
                 SessionStore.Default = session;
@@ -190,14 +190,20 @@ namespace Kernel.PowerShell.Cmdlets
         }
 
         /// <summary>
-        /// Runs <paramref name="resolve"/>, which reads an endpoint, and stops the command when the endpoint is not an
-        /// absolute http(s) URI (InvalidBaseUri) or would carry the key in clear text (InsecureHttp).
+        /// Runs <paramref name="resolve"/>, which reads a session's endpoint or project, and stops the command when the
+        /// endpoint is not an absolute http(s) URI (InvalidBaseUri) or would carry the key in clear text
+        /// (InsecureHttp), or the project cannot be sent (InvalidProject).
         /// </summary>
-        internal T WithEndpointChecked<T>(Func<T> resolve, object? target)
+        internal T WithSettingsChecked<T>(Func<T> resolve, object? target)
         {
             try
             {
                 return resolve();
+            }
+            catch (InvalidProjectException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidProject, ErrorCategory.InvalidArgument, target, ex.Message, ex));
+                throw;
             }
             catch (ArgumentException ex)
             {

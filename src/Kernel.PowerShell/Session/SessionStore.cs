@@ -67,18 +67,37 @@ namespace Kernel.PowerShell.Session
         {
             if (!string.IsNullOrEmpty(projectId))
             {
-                return (Api.ProjectHeader.ById(projectId!), ProjectIdParameterSource);
+                return (Api.ProjectHeader.ById(Sendable(projectId!, ProjectIdParameterSource)), ProjectIdParameterSource);
             }
 
             if (!string.IsNullOrEmpty(project))
             {
-                return (Api.ProjectHeader.ByIdOrName(project!), ProjectParameterSource);
+                return (Api.ProjectHeader.ByIdOrName(Sendable(project!, ProjectParameterSource)), ProjectParameterSource);
             }
 
             var fromEnvironment = Environment.GetEnvironmentVariable(ProjectVariable)?.Trim();
+            var source = ProjectVariable + " environment variable";
             return string.IsNullOrEmpty(fromEnvironment)
                 ? (null, null)
-                : (Api.ProjectHeader.ByIdOrName(fromEnvironment!), ProjectVariable + " environment variable");
+                : (Api.ProjectHeader.ByIdOrName(Sendable(fromEnvironment!, source)), source);
+        }
+
+        /// <summary>
+        /// The project as a header can carry it: printable ASCII (.NET sends nothing else in a header, and a line
+        /// break would end it), without spaces around it.
+        /// </summary>
+        private static string Sendable(string project, string source)
+        {
+            foreach (var c in project)
+            {
+                if (c < 0x20 || c > 0x7E)
+                {
+                    var shown = new string(Array.ConvertAll(project.ToCharArray(), x => x < 0x20 ? '?' : x));
+                    throw new InvalidProjectException($"The project '{shown}' from the {source} has a character an HTTP header cannot carry ({(c < 0x20 ? "a control character" : $"'{c}'")}): name the project by its id.");
+                }
+            }
+
+            return project.Trim();
         }
 
         /// <summary>
@@ -135,6 +154,15 @@ namespace Kernel.PowerShell.Session
         private sealed class Slot
         {
             public KernelSession? Session { get; set; }
+        }
+    }
+
+    /// <summary>A project that cannot be sent (see <see cref="SessionStore.ResolveProject"/>).</summary>
+    internal sealed class InvalidProjectException : Exception
+    {
+        public InvalidProjectException(string message)
+            : base(message)
+        {
         }
     }
 

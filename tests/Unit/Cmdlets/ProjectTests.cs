@@ -52,6 +52,17 @@ public sealed class ProjectTests(ProjectsEmulatorFixture emulator) : IClassFixtu
         Assert.Contains("-Project and -ProjectId cannot be used together", error.Exception.Message);
     }
 
+    [Theory]
+    [InlineData("\u00C9quipe", "'\u00C9'")]
+    [InlineData("staging\r\nX-Injected: 1", "a control character")]
+    public void A_project_a_header_cannot_carry_is_refused_before_anything_is_sent(string project, string why)
+    {
+        var error = Assert.Single(_shell.Run("param($uri, $key, $project) Connect-Kernel -BaseUri $uri -ApiKey $key -Project $project", ("uri", emulator.BaseUri), ("key", emulator.ApiKey), ("project", project)).Errors);
+
+        Assert.StartsWith("InvalidProject,", error.FullyQualifiedErrorId);
+        Assert.Contains($"from the -Project parameter has a character an HTTP header cannot carry ({why}): name the project by its id", error.Exception.Message);
+    }
+
     [Fact]
     public void A_project_it_does_not_have_fails_the_connection_naming_the_project_and_where_it_came_from()
     {

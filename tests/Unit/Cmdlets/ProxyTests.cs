@@ -9,6 +9,7 @@ namespace Kernel.PowerShell.Tests.Cmdlets;
 /// Connect-Kernel -Proxy, -ProxyCredential and -ProxyUseDefaultCredentials, against an authenticating forward proxy
 /// on loopback that stands between the session and the emulator.
 /// </summary>
+[Collection(ConnectionPoolCount.Collection)]
 public sealed class ProxyTests : IClassFixture<EmulatorFixture>, IDisposable
 {
     private static readonly NetworkCredential Alice = new("alice", "s3cret-proxy-password");

@@ -9,3 +9,10 @@ public sealed class ProcessEnvironment
 {
     public const string Collection = "Process environment";
 }
+
+/// <summary>Tests that count the process's proxy connection pools: one class at a time.</summary>
+[CollectionDefinition(Collection)]
+public sealed class ConnectionPoolCount
+{
+    public const string Collection = "Connection pool count";
+}
