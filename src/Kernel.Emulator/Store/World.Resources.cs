@@ -51,12 +51,12 @@ public sealed partial class World
         }
     }
 
-    /// <summary>Browsers of a project, newest first, ended ones included.</summary>
+    /// <summary>Browsers of a project, newest first, ended ones included (idle pooled ones are the pool's: not among them).</summary>
     public List<BrowserRecord> Browsers(string project)
     {
         lock (Gate)
         {
-            return _browsers.Where(b => b.Project == project).Reverse().ToList();
+            return _browsers.Where(b => b.Project == project && b.IsVisible).Reverse().ToList();
         }
     }
 
@@ -69,6 +69,15 @@ public sealed partial class World
             return candidates.FirstOrDefault(b => b.Id == idOrName)
                 ?? candidates.Where(b => b.IsActive).FirstOrDefault(b => SameName(b.Name, idOrName))
                 ?? candidates.FirstOrDefault(b => SameName(b.Name, idOrName));
+        }
+    }
+
+    /// <summary>A browser by id in any project, ended and idle pooled ones included: for the test controls.</summary>
+    public BrowserRecord? FindBrowserAnywhere(string id)
+    {
+        lock (Gate)
+        {
+            return _browsers.FirstOrDefault(b => b.Id == id);
         }
     }
 
