@@ -49,6 +49,9 @@ namespace Kernel.PowerShell.Cmdlets
         public const string AppWithoutDeployment = "AppWithoutDeployment";
         public const string InvocationAlreadyFinished = "InvocationAlreadyFinished";
         public const string AsyncOnly = "AsyncOnly";
+        public const string NoBrowserAvailable = "NoBrowserAvailable";
+        public const string BrowserNotLeased = "BrowserNotLeased";
+        public const string InvalidChromeWebStoreId = "InvalidChromeWebStoreId";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {
@@ -159,6 +162,7 @@ namespace Kernel.PowerShell.Cmdlets
         {
             PackagingFailure.PathNotFound => ErrorCategory.ObjectNotFound,
             PackagingFailure.EntrypointNotFound => ErrorCategory.ObjectNotFound,
+            PackagingFailure.ManifestNotFound => ErrorCategory.ObjectNotFound,
             PackagingFailure.EmptyFolder => ErrorCategory.InvalidData,
             PackagingFailure.FileUnreadable => ErrorCategory.ReadError,
             PackagingFailure.ArchiveTooLarge => ErrorCategory.LimitsExceeded,

@@ -21,6 +21,10 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public Hashtable? Tag { get; set; }
 
+        /// <summary>Write what the session changes (cookies, logins) back to the profile when it ends.</summary>
+        [Parameter]
+        public SwitchParameter SaveProfileChanges { get; set; }
+
         /// <summary>GPU acceleration (headful browsers, on plans that have it).</summary>
         [Parameter]
         public SwitchParameter Gpu { get; set; }
@@ -31,12 +35,14 @@ namespace Kernel.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(InvocationIdCompleter))]
         public string? InvocationId { get; set; }
 
+        internal override bool SavesProfileChanges => SaveProfileChanges;
+
         protected override void ProcessRecord()
         {
             ValidateSettings();
             var session = ResolveSession();
             var what = Name == null ? "a browser" : $"browser '{Name}'";
-            if (!ShouldProcess($"{what} on {session.BaseUri}{(Profile == null ? string.Empty : $" with profile {Profile}")}{(Proxy == null ? string.Empty : $" through proxy {Proxy}")}", "Create"))
+            if (!ShouldProcess($"{what} on {session.BaseUri}{DescribeSettings()}", "Create"))
             {
                 return;
             }
