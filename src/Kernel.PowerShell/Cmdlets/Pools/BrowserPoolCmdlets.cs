@@ -29,9 +29,9 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int Size { get; set; }
 
-        /// <summary>How fast the pool fills: a percentage of -Size per minute (Kernel's default 25; most organizations' cap too).</summary>
+        /// <summary>How fast the pool fills: a percentage of -Size per minute (Kernel's default 25; most organizations' cap too); 0 pauses the filling.</summary>
         [Parameter]
-        [ValidateRange(1, 100)]
+        [ValidateRange(0, 100)]
         public int? FillRate { get; set; }
 
         protected override void ProcessRecord()
@@ -95,9 +95,9 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int? Size { get; set; }
 
-        /// <summary>How fast the pool fills: a percentage of its size per minute.</summary>
+        /// <summary>How fast the pool fills: a percentage of its size per minute; 0 pauses the filling.</summary>
         [Parameter]
-        [ValidateRange(1, 100)]
+        [ValidateRange(0, 100)]
         public int? FillRate { get; set; }
 
         /// <summary>How long a taken browser may go without a connection before Kernel ends it (10 s to 72 h).</summary>
