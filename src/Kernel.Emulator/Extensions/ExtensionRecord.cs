@@ -9,7 +9,7 @@ public sealed record ExtensionView(string Id, string? Name, DateTime CreatedAt, 
 /// An uploaded extension: its ZIP, kept byte for byte so a download gives back exactly what was uploaded.
 /// Mutable state changes only under <see cref="World.Gate"/>.
 /// </summary>
-public sealed class ExtensionRecord(string id, string project, string? name, DateTime createdAt, byte[] archive, string checksum)
+public sealed class ExtensionRecord(string id, string project, string? name, DateTime createdAt, byte[] archive, string checksum) : INamedRecord
 {
     public string Id { get; } = id;
 

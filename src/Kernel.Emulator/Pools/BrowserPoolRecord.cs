@@ -37,7 +37,7 @@ public sealed record BrowserPoolView(
 /// towards its size at its fill rate, where the emulator's step (--step-delay-ms) stands for a minute. Mutable
 /// state changes only under <see cref="World.Gate"/>.
 /// </summary>
-public sealed class BrowserPoolRecord(string id, string project, string host, DateTime createdAt)
+public sealed class BrowserPoolRecord(string id, string project, string host, DateTime createdAt) : INamedRecord
 {
     public const int DefaultFillRate = 25;
     public const int DefaultTimeoutSeconds = 600;

@@ -3,6 +3,16 @@ using Kernel.Emulator.Pools;
 
 namespace Kernel.Emulator.Store;
 
+/// <summary>A record addressed by id or by name within its project (profiles, extensions, pools).</summary>
+public interface INamedRecord
+{
+    string Id { get; }
+
+    string Project { get; }
+
+    string? Name { get; }
+}
+
 /// <summary>Extensions and browser pools: found by id or by name, case-insensitively.</summary>
 public sealed partial class World
 {
@@ -26,22 +36,9 @@ public sealed partial class World
     }
 
     /// <summary>Extensions of a project, newest first.</summary>
-    public List<ExtensionRecord> Extensions(string project)
-    {
-        lock (Gate)
-        {
-            return _extensions.Where(e => e.Project == project).Reverse().ToList();
-        }
-    }
+    public List<ExtensionRecord> Extensions(string project) => NewestFirst(_extensions, project);
 
-    public ExtensionRecord? FindExtension(string project, string idOrName)
-    {
-        lock (Gate)
-        {
-            return _extensions.FirstOrDefault(e => e.Project == project && e.Id == idOrName)
-                ?? _extensions.FirstOrDefault(e => e.Project == project && SameName(e.Name, idOrName));
-        }
-    }
+    public ExtensionRecord? FindExtension(string project, string idOrName) => FindByIdOrName(_extensions, project, idOrName);
 
     public void Add(BrowserPoolRecord pool)
     {
@@ -60,20 +57,28 @@ public sealed partial class World
     }
 
     /// <summary>Browser pools of a project, newest first.</summary>
-    public List<BrowserPoolRecord> Pools(string project)
+    public List<BrowserPoolRecord> Pools(string project) => NewestFirst(_pools, project);
+
+    public BrowserPoolRecord? FindPool(string project, string idOrName) => FindByIdOrName(_pools, project, idOrName);
+
+    /// <summary>The records of a project, newest first.</summary>
+    private List<T> NewestFirst<T>(List<T> records, string project)
+        where T : INamedRecord
     {
         lock (Gate)
         {
-            return _pools.Where(p => p.Project == project).Reverse().ToList();
+            return records.Where(r => r.Project == project).Reverse().ToList();
         }
     }
 
-    public BrowserPoolRecord? FindPool(string project, string idOrName)
+    /// <summary>A record of the project by id, else by name (without regard to case).</summary>
+    private T? FindByIdOrName<T>(List<T> records, string project, string idOrName)
+        where T : class, INamedRecord
     {
         lock (Gate)
         {
-            return _pools.FirstOrDefault(p => p.Project == project && p.Id == idOrName)
-                ?? _pools.FirstOrDefault(p => p.Project == project && SameName(p.Name, idOrName));
+            return records.FirstOrDefault(r => r.Project == project && r.Id == idOrName)
+                ?? records.FirstOrDefault(r => r.Project == project && SameName(r.Name, idOrName));
         }
     }
 }

@@ -82,22 +82,9 @@ public sealed partial class World
     }
 
     /// <summary>Profiles of a project, newest first.</summary>
-    public List<ProfileRecord> Profiles(string project)
-    {
-        lock (Gate)
-        {
-            return _profiles.Where(p => p.Project == project).Reverse().ToList();
-        }
-    }
+    public List<ProfileRecord> Profiles(string project) => NewestFirst(_profiles, project);
 
-    public ProfileRecord? FindProfile(string project, string idOrName)
-    {
-        lock (Gate)
-        {
-            return _profiles.FirstOrDefault(p => p.Project == project && p.Id == idOrName)
-                ?? _profiles.FirstOrDefault(p => p.Project == project && SameName(p.Name, idOrName));
-        }
-    }
+    public ProfileRecord? FindProfile(string project, string idOrName) => FindByIdOrName(_profiles, project, idOrName);
 
     /// <summary>Proxies of a project that are not deleted, newest first.</summary>
     public List<ProxyRecord> Proxies(string project)

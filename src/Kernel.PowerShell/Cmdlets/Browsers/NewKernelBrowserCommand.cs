@@ -47,28 +47,18 @@ namespace Kernel.PowerShell.Cmdlets
                 return;
             }
 
-            try
+            WriteCreated(session, "Creating " + what, Name, async (observer, token) =>
             {
-                var browser = Run("Creating " + what, async (observer, token) =>
+                var settings = await ResolveSettingsAsync(session.Client, observer, token).ConfigureAwait(false);
+                var fields = settings.Fields().Concat(new[]
                 {
-                    var settings = await ResolveSettingsAsync(session.Client, observer, token).ConfigureAwait(false);
-                    var fields = settings.Fields().Concat(new[]
-                    {
-                        BrowserSettings.Field("name", Name),
-                        BrowserSettings.Field("tags", Tags(Tag)),
-                        BrowserSettings.Field("gpu", Gpu.IsPresent ? true : (bool?)null),
-                        BrowserSettings.Field("invocation_id", InvocationId),
-                    });
-                    return await session.Client.CreateAsync(BrowserApi.Resource, fields, observer, token).ConfigureAwait(false);
+                    BrowserSettings.Field("name", Name),
+                    BrowserSettings.Field("tags", Tags(Tag)),
+                    BrowserSettings.Field("gpu", Gpu.IsPresent ? true : (bool?)null),
+                    BrowserSettings.Field("invocation_id", InvocationId),
                 });
-                session.Completions.Clear();
-                WriteVerbose($"Created browser {browser.Id}{(browser.Name == null ? string.Empty : $" ({browser.Name})")}.");
-                WriteObject(browser);
-            }
-            catch (Exception ex) when (IsFailure(ex))
-            {
-                WriteFailure(ex, Name);
-            }
+                return await session.Client.CreateAsync(BrowserApi.Resource, fields, observer, token).ConfigureAwait(false);
+            }, browser => $"Created browser {browser.Id}{(browser.Name == null ? string.Empty : $" ({browser.Name})")}.");
         }
     }
 }

@@ -121,17 +121,8 @@ namespace Kernel.PowerShell.Cmdlets
         private void Upload(string source, IArchiveSource archive)
         {
             var session = ResolveSession();
-            try
-            {
-                var extension = Run("Publishing " + source, (observer, token) => session.Client.UploadExtensionAsync(archive, Name, observer, token));
-                session.Completions.Clear();
-                WriteVerbose($"Published extension {extension.Id}{(extension.Name == null ? string.Empty : $" ({extension.Name})")}, {Bytes.Format(extension.SizeBytes)}.");
-                WriteObject(extension);
-            }
-            catch (Exception ex) when (IsFailure(ex))
-            {
-                WriteFailure(ex, source);
-            }
+            WriteCreated(session, "Publishing " + source, source, (observer, token) => session.Client.UploadExtensionAsync(archive, Name, observer, token), extension =>
+                $"Published extension {extension.Id}{(extension.Name == null ? string.Empty : $" ({extension.Name})")}, {Bytes.Format(extension.SizeBytes)}.");
         }
     }
 

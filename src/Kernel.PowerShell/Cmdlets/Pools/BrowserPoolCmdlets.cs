@@ -44,27 +44,17 @@ namespace Kernel.PowerShell.Cmdlets
                 return;
             }
 
-            try
+            WriteCreated(session, "Creating " + what, Name, async (observer, token) =>
             {
-                var pool = Run("Creating " + what, async (observer, token) =>
+                var settings = await ResolveSettingsAsync(session.Client, observer, token).ConfigureAwait(false);
+                var fields = new[]
                 {
-                    var settings = await ResolveSettingsAsync(session.Client, observer, token).ConfigureAwait(false);
-                    var fields = new[]
-                    {
-                        BrowserSettings.Field("name", Name),
-                        BrowserSettings.Field("size", Size),
-                        BrowserSettings.Field("fill_rate_per_minute", FillRate),
-                    }.Concat(settings.Fields());
-                    return await session.Client.CreateAsync(BrowserPoolApi.Resource, fields, observer, token).ConfigureAwait(false);
-                });
-                session.Completions.Clear();
-                WriteVerbose($"Created browser pool {pool.Id}{(pool.Name == null ? string.Empty : $" ({pool.Name})")}; Kernel fills it to {pool.Size} browsers.");
-                WriteObject(pool);
-            }
-            catch (Exception ex) when (IsFailure(ex))
-            {
-                WriteFailure(ex, Name);
-            }
+                    BrowserSettings.Field("name", Name),
+                    BrowserSettings.Field("size", Size),
+                    BrowserSettings.Field("fill_rate_per_minute", FillRate),
+                }.Concat(settings.Fields());
+                return await session.Client.CreateAsync(BrowserPoolApi.Resource, fields, observer, token).ConfigureAwait(false);
+            }, pool => $"Created browser pool {pool.Id}{(pool.Name == null ? string.Empty : $" ({pool.Name})")}; Kernel fills it to {pool.Size} browsers.");
         }
     }
 
