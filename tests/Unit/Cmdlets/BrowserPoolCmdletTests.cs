@@ -308,6 +308,17 @@ public sealed class BrowserPoolCmdletTests : IClassFixture<EmulatorFixture>, IDi
         Assert.StartsWith("InvalidBrowserSettings,", Assert.Single(both.Errors).FullyQualifiedErrorId);
     }
 
+    [Fact]
+    public void Tab_completes_pool_and_extension_names_by_parameter_and_by_noun()
+    {
+        Run("param($path) Publish-KernelExtension $path -Name tab-extension | Out-Null; New-KernelBrowserPool tab-pool -Size 1 | Out-Null", ("path", RepositoryPaths.Example("hello-extension"))).ThrowOnError();
+
+        Assert.Equal(["tab-pool"], _shell.Complete("Lock-KernelBrowser -Pool tab"));
+        Assert.Equal(["tab-pool"], _shell.Complete("Get-KernelBrowserPool -Name tab"));
+        Assert.Equal(["tab-extension"], _shell.Complete("New-KernelBrowser -Extension tab"));
+        Assert.Equal(["tab-extension"], _shell.Complete("Remove-KernelExtension -Name tab"));
+    }
+
     [Theory]
     [InlineData("Get-KernelBrowserPool -Id nosuch", "Browser pool 'nosuch' was not found.")]
     [InlineData("Lock-KernelBrowser nosuch", "Browser pool 'nosuch' was not found.")]

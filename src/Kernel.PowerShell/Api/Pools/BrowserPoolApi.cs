@@ -46,7 +46,7 @@ namespace Kernel.PowerShell.Api
                     OperationPhase.Wait,
                     (long)(DateTimeOffset.UtcNow - started).TotalSeconds,
                     (long)wait.TotalSeconds,
-                    $"Waiting for a free browser in pool {pool} ({Math.Max(0, (int)Math.Ceiling(left.TotalSeconds))} s left)"));
+                    $"For a free browser of pool {pool} ({Math.Max(0, (int)Math.Ceiling(left.TotalSeconds))} s left)"));
                 var fields = lease.Concat(new[] { BrowserSettings.Field("acquire_timeout_seconds", seconds) }).ToList();
                 (string Body, HttpStatusCode Status) answer;
                 try
