@@ -100,9 +100,10 @@ function Invoke-Build {
     $manifest = $manifest.Replace('{{ModuleVersion}}', (Get-ModuleVersion)).Replace('{{ReleaseNotes}}', (Get-ReleaseNotes).Replace("'", "''"))
     Set-Content -Path (Join-Path $staged 'Kernel.psd1') -Value $manifest -Encoding utf8NoBOM
     Remove-Item -Recurse -Force $publish, $publishJson
-    # The example app the help and about_Kernel deploy, so their examples work from an installed module too.
+    # The example app the help and about_Kernel deploy, and the example extension they publish, so their examples
+    # work from an installed module too.
     $examples = New-Item -ItemType Directory (Join-Path $staged 'examples')
-    Copy-Item -Recurse (Join-Path $root 'examples/page-title') $examples
+    Copy-Item -Recurse (Join-Path $root 'examples/page-title'), (Join-Path $root 'examples/hello-extension') $examples
 
     # Help: markdown in docs/en-US becomes MAML and about_ topics; syntax and metadata come from the staged DLL.
     & (Join-Path $root 'tools/Build-Help.ps1') -DocsPath (Join-Path $root 'docs/en-US') -ModulePath (Join-Path $staged 'Kernel.psd1') -OutputPath (Join-Path $staged 'en-US')

@@ -5,7 +5,9 @@ using Kernel.Emulator.Apps;
 using Kernel.Emulator.Browsers;
 using Kernel.Emulator.Control;
 using Kernel.Emulator.Deployments;
+using Kernel.Emulator.Extensions;
 using Kernel.Emulator.Invocations;
+using Kernel.Emulator.Pools;
 using Kernel.Emulator.Profiles;
 using Kernel.Emulator.Proxies;
 using Kernel.Emulator.Store;
@@ -30,6 +32,7 @@ builder.Services.AddSingleton<DeploymentLifecycle>();
 builder.Services.AddSingleton<UploadedArchives>();
 builder.Services.AddSingleton<InvocationLifecycle>();
 builder.Services.AddSingleton<BrowserSessions>();
+builder.Services.AddSingleton<BrowserPools>();
 
 var app = builder.Build();
 var faults = app.Services.GetRequiredService<FaultInjection>();
@@ -98,6 +101,8 @@ InvocationRoutes.Map(app);
 BrowserRoutes.Map(app);
 ProfileRoutes.Map(app);
 ProxyRoutes.Map(app);
+ExtensionRoutes.Map(app);
+BrowserPoolRoutes.Map(app);
 AdminRoutes.Map(app);
 app.MapFallback((HttpContext context) => KernelErrors.NotFound($"route {context.Request.Method} {context.Request.Path}"));
 

@@ -9,7 +9,7 @@ using static Kernel.PowerShell.Json.WireFormatReader;
 namespace Kernel.PowerShell.Json
 {
     /// <summary>
-    /// The resources' JSON (browsers, profiles, proxies, replays; the pinned SDK's resources/*.d.ts; deployments,
+    /// The resources' JSON (browsers, profiles, proxies, replays, extensions, browser pools; the pinned SDK's resources/*.d.ts; deployments,
     /// invocations and apps through <see cref="WireFormatReader"/>) read into the
     /// module's types, defensively: unknown fields are ignored, unknown enum values kept as text. A new resource
     /// is one more entry in <see cref="Readers"/>.
@@ -22,6 +22,8 @@ namespace Kernel.PowerShell.Json
             [typeof(KernelProfile)] = ("profile", ToProfile),
             [typeof(KernelProxy)] = ("proxy", ToProxy),
             [typeof(KernelBrowserReplay)] = ("replay", ToReplay),
+            [typeof(KernelExtension)] = ("extension", ToExtension),
+            [typeof(KernelBrowserPool)] = ("browser pool", ToBrowserPool),
             [typeof(KernelDeployment)] = ("deployment", ToDeployment),
             [typeof(KernelInvocation)] = ("invocation", ToInvocation),
             [typeof(KernelApp)] = ("app", e => ToApp(e)),
@@ -68,9 +70,8 @@ namespace Kernel.PowerShell.Json
                 StringMap(e, "tags"),
                 e.TryGetProperty("profile", out var profile) && profile.ValueKind == JsonValueKind.Object ? ToProfile(profile) : null,
                 String(e, "proxy_id"),
-                e.TryGetProperty("viewport", out var viewport) && viewport.ValueKind == JsonValueKind.Object && Int(viewport, "width") is { } width && Int(viewport, "height") is { } height
-                    ? new KernelBrowserViewport(width, height, Int(viewport, "refresh_rate"))
-                    : null,
+                e.TryGetProperty("pool", out var pool) && pool.ValueKind == JsonValueKind.Object && String(pool, "id") is { } poolId ? new KernelBrowserPoolRef(poolId, String(pool, "name")) : null,
+                Viewport(e),
                 Bool(e, "kiosk_mode"),
                 Bool(e, "gpu"),
                 String(e, "start_url"),
@@ -110,10 +111,7 @@ namespace Kernel.PowerShell.Json
                 UserName = Setting("username"),
                 HasPassword = config.ValueKind == JsonValueKind.Object && Bool(config, "has_password"),
             };
-            var bypass = e.TryGetProperty("bypass_hosts", out var hosts) && hosts.ValueKind == JsonValueKind.Array
-                ? hosts.EnumerateArray().Where(h => h.ValueKind == JsonValueKind.String).Select(h => h.GetString()!).ToList()
-                : null;
-            return new KernelProxy(id, String(e, "name"), RequiredString(e, "type", "proxy " + id), String(e, "protocol"), String(e, "status"), String(e, "ip_address"), Time(e, "last_checked"), bypass, settings);
+            return new KernelProxy(id, String(e, "name"), RequiredString(e, "type", "proxy " + id), String(e, "protocol"), String(e, "status"), String(e, "ip_address"), Time(e, "last_checked"), Strings(e, "bypass_hosts"), settings);
         }
 
         /// <summary>A replay; its browser's id is not in the JSON, the caller adds it (<c>WithBrowser</c>).</summary>
@@ -127,6 +125,53 @@ namespace Kernel.PowerShell.Json
                 Time(e, "finished_at"),
                 KernelRedaction.Protect(String(e, "replay_view_url")));
         }
+
+        private static KernelExtension ToExtension(JsonElement e)
+        {
+            RequireObject(e, "extension");
+            return new KernelExtension(
+                RequiredString(e, "id", "extension"),
+                String(e, "name"),
+                Time(e, "created_at") ?? DateTimeOffset.MinValue,
+                Long(e, "size_bytes") ?? 0,
+                String(e, "checksum"),
+                Time(e, "last_used_at"));
+        }
+
+        /// <summary>A pool; the resolved profile_id and extension_ids win over the selectors its config echoes.</summary>
+        private static KernelBrowserPool ToBrowserPool(JsonElement e)
+        {
+            RequireObject(e, "browser pool");
+            var id = RequiredString(e, "id", "browser pool");
+            var config = e.TryGetProperty("browser_pool_config", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+            var hasConfig = config.ValueKind == JsonValueKind.Object;
+            var selectedProfile = hasConfig && config.TryGetProperty("profile", out var profile) && profile.ValueKind == JsonValueKind.Object ? String(profile, "id") : null;
+            var settings = new KernelBrowserPoolSettings
+            {
+                Size = (hasConfig ? Int(config, "size") : null) ?? 0,
+                FillRatePerMinute = hasConfig ? Int(config, "fill_rate_per_minute") : null,
+                TimeoutSeconds = hasConfig ? Int(config, "timeout_seconds") : null,
+                Headless = hasConfig && Bool(config, "headless"),
+                Stealth = hasConfig && Bool(config, "stealth"),
+                KioskMode = hasConfig && Bool(config, "kiosk_mode"),
+                ProfileId = String(e, "profile_id") ?? selectedProfile,
+                ProxyId = hasConfig ? String(config, "proxy_id") : null,
+                ExtensionIds = Strings(e, "extension_ids"),
+                Viewport = hasConfig ? Viewport(config) : null,
+                StartUrl = hasConfig ? String(config, "start_url") : null,
+            };
+            return new KernelBrowserPool(id, String(e, "name"), Time(e, "created_at") ?? DateTimeOffset.MinValue, Int(e, "available_count") ?? 0, Int(e, "acquired_count") ?? 0, settings);
+        }
+
+        private static KernelBrowserViewport? Viewport(JsonElement e) =>
+            e.TryGetProperty("viewport", out var viewport) && viewport.ValueKind == JsonValueKind.Object && Int(viewport, "width") is { } width && Int(viewport, "height") is { } height
+                ? new KernelBrowserViewport(width, height, Int(viewport, "refresh_rate"))
+                : null;
+
+        private static IReadOnlyList<string>? Strings(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(item => item.ValueKind == JsonValueKind.String).Select(item => item.GetString()!).ToList()
+                : null;
 
         private static bool Bool(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;

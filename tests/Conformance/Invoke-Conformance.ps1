@@ -10,7 +10,8 @@
     3. Prism pass: the Pester files that start their emulators with Start-TestEmulator run again, each emulator
        behind conformance-proxy.mjs (Prism 5.16.1 validating every request and response against the OpenAPI
        document, except event streams). The SDK referee runs through it once more. One test counts the violations on
-       the deployments, apps, invocations, browsers, profiles and proxies routes (0 expected, after the documented
+       the deployments, apps, invocations, browsers, profiles, proxies, extensions and browser pools routes (0
+       expected, after the documented
        exceptions in README.md); a
        Pester test that fails only through the proxy is a failure too, and so is a process left running.
        The document is read from ../shared/reference/kernel-openapi.yaml next to the repository (-SpecPath to
@@ -164,9 +165,9 @@ function Measure-PrismViolation {
             foreach ($violation in @($request.violations)) {
                 if ($null -eq $violation) { continue }
                 if ($violation.location -notcontains 'proxy') { $seenByProxy++ }
-                # The routes under test: deployments, apps, invocations, browsers (replays too), profiles, proxies —
-                # without the event streams.
-                if ($request.path -notmatch '^/(deployments|apps|invocations|browsers|profiles|proxies)(/|$)' -or $request.path -match '/events/?$') { continue }
+                # The routes under test: deployments, apps, invocations, browsers (replays too), profiles, proxies,
+                # extensions, browser pools — without the event streams.
+                if ($request.path -notmatch '^/(deployments|apps|invocations|browsers|profiles|proxies|extensions|browser_pools)(/|$)' -or $request.path -match '/events/?$') { continue }
                 $id = Test-SpecException $Exceptions $request $violation
                 if ($id) { $excused[$id] = 1 + ($excused[$id] ?? 0); continue }
                 $counted.Add(('{0} {1}{2} → {3} [{4}, {5}]: {6} {7}' -f $request.method, $request.path, $request.query, $request.status,
@@ -188,7 +189,7 @@ function Measure-PrismViolation {
 $started = [Diagnostics.Stopwatch]::StartNew()
 $node = $null
 $installed = 'the referees are installed as pinned (@onkernel/sdk 0.84.0, @stainless-api/prism-cli 5.16.1)'
-$prismTest = '0 Prism violations on the deployments, apps, invocations, browsers, profiles and proxies routes'
+$prismTest = '0 Prism violations on the deployments, apps, invocations, browsers, profiles, proxies, extensions and browser pools routes'
 $missing = Get-MissingNode
 if ($missing) {
     foreach ($check in $installed, 'SDK: the official SDK against the emulator', $prismTest) { Add-Check $check Skipped $missing }

@@ -261,6 +261,11 @@ function startPrism(backUrl) {
 }
 
 function listen(server) {
+  // Node closes an idle keep-alive connection after 5 s; .NET's pool keeps one for 60 s, so a client could send an
+  // upload down a connection this end is just closing ("Broken pipe"), a race the emulator itself (Kestrel keeps
+  // idle connections 130 s) never causes. The proxy must not add failures of its own: outlast the client.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}/`));

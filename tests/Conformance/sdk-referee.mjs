@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Referee (a): the official Node SDK, @onkernel/sdk 0.84.0 (pinned in package-lock.json), drives a running Kernel
-// emulator through the documented deployment/app/invocation flow and the browsers, profiles, proxies and replays
-// calls, and checks what comes back against the shapes of shared/reference/kernel-api.md §3–8 and
+// emulator through the documented deployment/app/invocation flow and the browsers, profiles, proxies, replays,
+// extensions and browser pools calls, and checks what comes back against the shapes of shared/reference/kernel-api.md §3–8 and
 // kernel-browsers.md (and the SDK's own types in node_modules/@onkernel/sdk/resources/*.d.ts).
 //
 // Usage: node sdk-referee.mjs [--base-url http://127.0.0.1:PORT/] [--api-key KEY] [--app-dir DIR] [--pages N]
@@ -445,8 +445,126 @@ await step("an invocation's browsers: list and delete", ['invoke an action synch
   await expectNotFound(() => client.browsers.retrieve(browser.session_id), 'the invocation\'s browser after deleteBrowsers');
 });
 
-await step('missing browsers, profiles, proxies and replays are NotFoundErrors', [], async () => {
+// ---- extensions and browser pools (the SDK's extensions.d.ts, browser-pools.d.ts) ---------------------------------
+
+const EXTENSION = `referee-ext-${runId}`;
+const POOL = `referee-pool-${runId}`;
+const extensionDir = path.join(here, '../../examples/hello-extension');
+
+await step('upload, retrieve, list and download an extension', [], async () => {
+  const zip = zipFolder(extensionDir);
+  const { data, response } = await client.extensions.upload({ file: await toFile(zip, 'extension.zip', { type: 'application/zip' }), name: EXTENSION }).withResponse();
+  expect(response.status === 201, `HTTP ${response.status}, expected 201`);
+  checkExtension(data, 'extension');
+  expect(data.name === EXTENSION, `name ${json(data.name)}`);
+  expect(data.size_bytes === zip.length, `size_bytes ${data.size_bytes}, expected ${zip.length}`);
+  expect(data.checksum === createHash('sha256').update(zip).digest('hex'), `checksum ${json(data.checksum)} is not the SHA-256 of the upload`);
+  const byName = await client.extensions.get(EXTENSION);
+  checkExtension(byName, 'extension metadata');
+  expect(byName.id === data.id, `get by name found ${byName.id}, not ${data.id}`);
+  const unnamed = await client.extensions.upload({ file: await toFile(zip, 'extension.zip') });
+  checkExtension(unnamed, 'unnamed extension');
+  const exact = [];
+  for await (const e of client.extensions.list({ name: EXTENSION.toUpperCase() })) exact.push(e.id);
+  expect(exact.length === 1 && exact[0] === data.id, `name filter (any case) listed ${json(exact)}, expected only ${data.id}`);
+  const all = [];
+  for await (const e of client.extensions.list({ limit: 1 })) { checkExtension(e, 'listed extension'); all.push(e.id); }
+  expect(all.includes(data.id) && all.includes(unnamed.id), `paged list (limit 1) has ${json(all)}`);
+  const download = await client.extensions.download(data.id);
+  const bytes = Buffer.from(await download.arrayBuffer());
+  expect(download.status === 200 && bytes.equals(zip), `download: HTTP ${download.status}, ${bytes.length} bytes, not the ${zip.length} uploaded`);
+  const store = await client.extensions.downloadFromChromeStore({ url: 'https://chromewebstore.google.com/detail/ublock-origin/cjpalhdlnbpafiamejdnhcphjbkeiagm' });
+  const storeBytes = Buffer.from(await store.arrayBuffer());
+  expect(store.status === 200 && storeBytes.readUInt32LE(0) === 0x04034b50, `Chrome Web Store download: HTTP ${store.status}, not a ZIP`);
+  const response204 = await client.extensions.delete(unnamed.id).asResponse();
+  expect(response204.status === 204, `delete: HTTP ${response204.status}, expected 204`);
+  await expectNotFound(() => client.extensions.get(unnamed.id), 'get after delete');
+  state.extension = data;
+});
+
+await step('a browser created with an extension loads it', ['upload, retrieve, list and download an extension'], async () => {
+  const browser = await client.browsers.create({ headless: true, extensions: [{ name: EXTENSION }] });
+  checkBrowser(browser, 'browser with an extension');
+  const used = await client.extensions.get(state.extension.id);
+  expect(typeof used.last_used_at === 'string', `last_used_at ${json(used.last_used_at)} after a browser loaded it`);
+  await client.browsers.deleteByID(browser.session_id);
+});
+
+await step('create, retrieve, update and list browser pools', ['upload, retrieve, list and download an extension'], async () => {
+  const { data, response } = await client.browserPools.create({ name: POOL, size: 2, fill_rate_per_minute: 25, headless: true, timeout_seconds: 600, extensions: [{ name: EXTENSION }] }).withResponse();
+  expect(response.status === 201, `HTTP ${response.status}, expected 201`);
+  checkPool(data, 'browser pool');
+  expect(data.name === POOL && data.browser_pool_config.size === 2 && data.browser_pool_config.headless === true, `pool ${json(data)}`);
+  expect(data.extension_ids.length === 1 && data.extension_ids[0] === state.extension.id, `extension_ids ${json(data.extension_ids)}`);
+  const other = await client.browserPools.create({ size: 1 });
+  checkPool(other, 'unnamed pool');
+  const exact = [];
+  for await (const p of client.browserPools.list({ name: POOL.toUpperCase() })) exact.push(p.id);
+  expect(exact.length === 1 && exact[0] === data.id, `name filter (any case) listed ${json(exact)}`);
+  const all = [];
+  for await (const p of client.browserPools.list({ limit: 1 })) { checkPool(p, 'listed pool'); all.push(p.id); }
+  expect(all.includes(data.id) && all.includes(other.id), `paged list (limit 1) has ${json(all)}`);
+  const updated = await client.browserPools.update(other.id, { size: 2, stealth: true });
+  checkPool(updated, 'updated pool');
+  expect(updated.browser_pool_config.size === 2 && updated.browser_pool_config.stealth === true, `update gave ${json(updated.browser_pool_config)}`);
+  await client.browserPools.delete(other.id);
+  state.pool = data;
+  state.poolFull = await waitForPool(POOL, (p) => p.available_count === 2);
+});
+
+await step('acquire a browser from a pool, release it, and flush the pool', ['create, retrieve, update and list browser pools'], async () => {
+  const first = await client.browserPools.acquire(POOL, { acquire_timeout_seconds: 10, name: `leased-${runId}`, tags: { job: 'referee' } });
+  checkBrowser(first, 'acquired browser');
+  expect(first.pool && first.pool.id === state.pool.id && first.pool.name === POOL, `pool ${json(first.pool)}`);
+  expect(first.name === `leased-${runId}` && first.tags && first.tags.job === 'referee', `lease name ${json(first.name)}, tags ${json(first.tags)}`);
+  const second = await client.browserPools.acquire(POOL, { acquire_timeout_seconds: 10 });
+  const counted = await client.browserPools.retrieve(POOL);
+  expect(counted.acquired_count === 2 && counted.available_count === 0, `after two acquires: ${counted.available_count} available, ${counted.acquired_count} acquired`);
+  const started = Date.now();
+  const none = await client.browserPools.acquire(POOL, { acquire_timeout_seconds: 1 }).asResponse();
+  expect(none.status === 204 && Date.now() - started >= 1000, `an acquire with none free answered HTTP ${none.status} after ${Date.now() - started} ms, expected 204 after its 1 s`);
+  const waiting = client.browserPools.acquire(POOL, { acquire_timeout_seconds: 30 });
+  const released = await client.browserPools.release(POOL, { session_id: first.session_id, reuse: true }).asResponse();
+  expect(released.status === 204, `release: HTTP ${released.status}, expected 204`);
+  const handedOver = await waiting;
+  expect(handedOver.session_id === first.session_id, `the waiting acquire got ${handedOver.session_id}, not the released ${first.session_id}`);
+  await client.browserPools.release(POOL, { session_id: second.session_id, reuse: false });
+  const ended = await client.browsers.retrieve(second.session_id, { include_deleted: true });
+  expect(typeof ended.deleted_at === 'string', 'a browser released without reuse did not end');
+  try {
+    await client.browserPools.release(POOL, { session_id: second.session_id });
+    throw new Error('releasing a browser no longer leased succeeded');
+  } catch (e) {
+    expect(e instanceof Kernel.BadRequestError, `releasing a browser no longer leased: ${e.constructor.name} ${e.status}, expected BadRequestError`);
+  }
+  const flushed = await client.browserPools.flush(POOL).asResponse();
+  expect(flushed.status === 204, `flush: HTTP ${flushed.status}, expected 204`);
+  const afterFlush = await client.browserPools.retrieve(POOL);
+  expect(afterFlush.acquired_count === 1, `flush touched a leased browser: ${afterFlush.acquired_count} acquired`);
+  state.leased = handedOver;
+});
+
+await step('a pool with leased browsers is deleted only with force', ['acquire a browser from a pool, release it, and flush the pool'], async () => {
+  try {
+    await client.browserPools.delete(POOL);
+    throw new Error('the delete succeeded while a browser was leased');
+  } catch (e) {
+    expect(e instanceof Kernel.BadRequestError, `${e.constructor.name} ${e.status}, expected BadRequestError`);
+    checkErrorBody(e.error);
+  }
+  const response = await client.browserPools.delete(POOL, { force: true }).asResponse();
+  expect(response.status === 204, `HTTP ${response.status}, expected 204`);
+  await expectNotFound(() => client.browserPools.retrieve(POOL), 'retrieve after delete');
+  const leased = await client.browsers.retrieve(state.leased.session_id, { include_deleted: true });
+  expect(typeof leased.deleted_at === 'string', 'the leased browser outlived its pool');
+  await client.extensions.delete(EXTENSION);
+});
+
+await step('missing browsers, profiles, proxies, extensions and pools are NotFoundErrors', [], async () => {
   await expectNotFound(() => client.browsers.retrieve(`missing-${runId}`), 'browser');
+  await expectNotFound(() => client.extensions.get(`missing-${runId}`), 'extension');
+  await expectNotFound(() => client.browserPools.retrieve(`missing-${runId}`), 'browser pool');
+  await expectNotFound(() => client.browserPools.acquire(`missing-${runId}`, {}), 'acquire from a missing pool');
   await expectNotFound(() => client.profiles.retrieve(`missing-${runId}`), 'profile');
   await expectNotFound(() => client.proxies.retrieve(`missing-${runId}`), 'proxy');
   await expectNotFound(() => client.browsers.deleteByID(`missing-${runId}`), 'browser delete');
@@ -565,6 +683,40 @@ function checkProxy(p, what) {
   if (p.last_checked !== undefined) isTimestamp(p.last_checked, `${what}.last_checked`);
   if (p.bypass_hosts !== undefined) expect(Array.isArray(p.bypass_hosts), `${what}.bypass_hosts must be an array`);
   if (p.config !== undefined) expect(typeof p.config === 'object' && p.config.password === undefined, `${what}.config ${json(p.config)} (never a password)`);
+}
+
+function checkExtension(e, what) {
+  expect(e && typeof e.id === 'string' && e.id.length > 0, `${what}.id must be a non-empty string`);
+  isTimestamp(e.created_at, `${what}.created_at`);
+  expect(Number.isInteger(e.size_bytes), `${what}.size_bytes must be an integer`);
+  if (e.checksum !== undefined && e.checksum !== null) expect(/^[0-9a-f]{64}$/.test(e.checksum), `${what}.checksum ${json(e.checksum)} is not a hex SHA-256`);
+  if (e.name !== undefined && e.name !== null) expect(typeof e.name === 'string', `${what}.name must be a string or null`);
+  if (e.last_used_at !== undefined && e.last_used_at !== null) isTimestamp(e.last_used_at, `${what}.last_used_at`);
+}
+
+function checkPool(p, what) {
+  expect(p && typeof p.id === 'string' && p.id.length > 0, `${what}.id must be a non-empty string`);
+  isTimestamp(p.created_at, `${what}.created_at`);
+  for (const name of ['acquired_count', 'available_count']) expect(Number.isInteger(p[name]) && p[name] >= 0, `${what}.${name} must be a count`);
+  expect(p.browser_pool_config && Number.isInteger(p.browser_pool_config.size), `${what}.browser_pool_config.size must be an integer`);
+  expect(Array.isArray(p.extension_ids) && p.extension_ids.every((id) => typeof id === 'string'), `${what}.extension_ids must be an array of strings`);
+  for (const name of ['name', 'profile_id']) optional(p, name, 'string', what);
+  const config = p.browser_pool_config;
+  for (const name of ['fill_rate_per_minute', 'timeout_seconds']) if (config[name] !== undefined) expect(Number.isInteger(config[name]), `${what}.browser_pool_config.${name} must be an integer`);
+  for (const name of ['headless', 'stealth', 'kiosk_mode']) optional(config, name, 'boolean', `${what}.browser_pool_config`);
+  expect(p.available_count + p.acquired_count <= config.size, `${what}: ${p.available_count} available and ${p.acquired_count} acquired exceed its size ${config.size}`);
+}
+
+// The pool as retrieved once it is as wanted (it fills at its rate), or an error after 20 s.
+async function waitForPool(idOrName, done) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const pool = await client.browserPools.retrieve(idOrName);
+    checkPool(pool, 'retrieved pool');
+    if (done(pool)) return pool;
+    if (Date.now() > deadline) throw new Error(`pool ${idOrName} stayed at ${pool.available_count} available, ${pool.acquired_count} acquired`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function checkReplay(r, what) {

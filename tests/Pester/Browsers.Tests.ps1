@@ -1,6 +1,6 @@
-# Browsers, profiles, proxies and replays the way an admin's runbook uses them, against the emulator (behind Prism
-# in the conformance pass, which validates every request and answer of these routes).
-Describe 'Browsers, profiles, proxies and replays' {
+# Browsers, profiles, proxies, replays, extensions and pools the way an admin's runbook uses them, against the
+# emulator (behind Prism in the conformance pass, which validates every request and answer of these routes).
+Describe 'Browsers, profiles, proxies, replays, extensions and pools' {
     BeforeAll {
         Import-Module $env:KERNEL_TEST_MODULE -Force
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -8,6 +8,7 @@ Describe 'Browsers, profiles, proxies and replays' {
         $control = "$($emulator.BaseUri)_emulator"
         $scratch = Join-Path ([IO.Path]::GetTempPath()) "kernel-pester-$([guid]::NewGuid().ToString('N'))"
         New-Item -ItemType Directory $scratch | Out-Null
+        $hello = (Resolve-Path (Join-Path $PSScriptRoot '../../examples/hello-extension')).ProviderPath
 
         # The columns of a table as Out-String wrote it, by the dashes under the headers; $null for a list.
         function Get-TableColumn([string[]] $Lines) {
@@ -180,6 +181,85 @@ Describe 'Browsers, profiles, proxies and replays' {
         }
     }
 
+    Context 'Extensions' {
+        It 'publishes a folder, lists it, loads it into a browser and gives the same bytes back' {
+            $extension = Publish-KernelExtension $hello -Name hello
+
+            $extension | Should -BeOfType Kernel.PowerShell.KernelExtension
+            (Get-KernelExtension hel*).Id | Should -Be $extension.Id
+            $file = Save-KernelExtension hello -Destination $scratch -Force -PassThru
+            (Get-FileHash -Algorithm SHA256 -LiteralPath $file.FullName).Hash | Should -Be $extension.Checksum
+            (New-KernelBrowser -Extension hello -Headless) | Should -BeOfType Kernel.PowerShell.KernelBrowser
+            (Get-KernelExtension -Id $extension.Id).LastUsedAt | Should -Not -BeNullOrEmpty
+            Get-KernelExtension hello | Remove-KernelExtension -Force
+            Get-KernelExtension | Should -BeNullOrEmpty
+        }
+
+        It 'publishes a ready zip, and a Chrome Web Store one' {
+            $zip = Save-KernelExtension -ChromeWebStoreId cjpalhdlnbpafiamejdnhcphjbkeiagm -Destination $scratch -Force -PassThru
+
+            (Publish-KernelExtension -LiteralPath $zip.FullName -Name ublock).SizeBytes | Should -Be $zip.Length
+        }
+
+        It 'refuses a folder without a manifest and an unknown extension before anything is created' {
+            $folder = New-TestApp @{ 'inner/manifest.json' = '{}' }
+            try {
+                { Publish-KernelExtension $folder -ErrorAction Stop } | Should -Throw -ErrorId 'ManifestNotFound,Kernel.PowerShell.Cmdlets.PublishKernelExtensionCommand'
+                { New-KernelBrowser -Extension nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'ApiNotFound,Kernel.PowerShell.Cmdlets.NewKernelBrowserCommand'
+                Get-KernelExtension | Should -BeNullOrEmpty
+                Get-KernelBrowser | Should -BeNullOrEmpty
+            }
+            finally {
+                Remove-Item -Recurse -Force -LiteralPath $folder
+            }
+        }
+    }
+
+    Context 'Pools' {
+        BeforeEach {
+            New-KernelBrowserPool shop -Size 2 -FillRate 25 -Headless -Timeout 5m | Out-Null
+        }
+
+        It 'takes a browser, uses it and gives it back in finally, as a runbook does' {
+            $browser = Lock-KernelBrowser -Pool shop -Timeout 30s -ErrorAction Stop
+            try {
+                $browser.PoolName | Should -Be 'shop'
+                (Get-KernelBrowserPool shop).AcquiredCount | Should -Be 1
+            }
+            finally {
+                $browser | Unlock-KernelBrowser
+            }
+
+            (Get-KernelBrowserPool shop).AcquiredCount | Should -Be 0
+            (Get-KernelBrowser -Id $browser.Id -IncludeDeleted).Status | Should -Be 'deleted'
+        }
+
+        It 'says clearly when no browser came free in time, and when a browser is not the pool''s' {
+            $first = Lock-KernelBrowser shop -Timeout 30s
+            $second = Lock-KernelBrowser shop -Timeout 30s
+            $own = New-KernelBrowser -Headless
+
+            { Lock-KernelBrowser shop -Timeout 1 -ErrorAction Stop } | Should -Throw -ErrorId 'NoBrowserAvailable,Kernel.PowerShell.Cmdlets.LockKernelBrowserCommand'
+            { $own | Unlock-KernelBrowser -ErrorAction Stop } | Should -Throw -ErrorId 'BrowserNotLeased,Kernel.PowerShell.Cmdlets.UnlockKernelBrowserCommand'
+            $first, $second | Unlock-KernelBrowser -Reuse
+            $null | Unlock-KernelBrowser
+            (Get-KernelBrowserPool shop).AcquiredCount | Should -Be 0
+        }
+
+        It 'changes, flushes and removes a pool, only with -Force while a browser is taken' {
+            $taken = Lock-KernelBrowser shop -Timeout 30s
+
+            (Set-KernelBrowserPool -Name shop -Size 3 -Stealth -PassThru).Size | Should -Be 3
+            (Clear-KernelBrowserPool -Name shop -Confirm:$false -PassThru).AcquiredCount | Should -Be 1
+            { Remove-KernelBrowserPool -Name shop -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'ApiBadRequest,Kernel.PowerShell.Cmdlets.RemoveKernelBrowserPoolCommand'
+            Remove-KernelBrowserPool -Name shop -Force -WhatIf
+            @(Get-KernelBrowserPool).Count | Should -Be 1
+            Remove-KernelBrowserPool -Name shop -Force
+            Get-KernelBrowserPool | Should -BeNullOrEmpty
+            (Get-KernelBrowser -Id $taken.Id -IncludeDeleted).Status | Should -Be 'deleted'
+        }
+    }
+
     Context 'Secrets and views' {
         It 'never writes the proxy password or a URL''s token to a transcript, the streams, $Error or JSON' {
             $transcript = Join-Path $scratch 'transcript.txt'
@@ -214,7 +294,7 @@ Describe 'Browsers, profiles, proxies and replays' {
             $text.Contains($password) | Should -BeFalse
         }
 
-        It 'shows <_> at 80 and 160 columns without cutting a value, without an empty column, and with one date format' -ForEach @('browsers', 'profiles', 'proxies', 'replays') {
+        It 'shows <_> at 80 and 160 columns without cutting a value, without an empty column, and with one date format' -ForEach @('browsers', 'profiles', 'proxies', 'replays', 'extensions', 'pools') {
             New-KernelProfile shop | Out-Null
             New-KernelProfile | Out-Null
             New-KernelProxy custom corp -HostName proxy.example.com -Port 3128 -UserName alice | Out-Null
@@ -225,11 +305,18 @@ Describe 'Browsers, profiles, proxies and replays' {
             $named | Start-KernelBrowserReplay | Out-Null
             $named | Stop-KernelBrowserReplay
             $named | Start-KernelBrowserReplay | Out-Null
+            Publish-KernelExtension $hello -Name hello | Out-Null
+            Publish-KernelExtension $hello -Name a-much-longer-extension-name-to-see-it-wrap-whole | Out-Null
+            Publish-KernelExtension $hello | Out-Null
+            New-KernelBrowserPool nightly-pool -Size 2 -Headless -Stealth -Profile shop -Proxy eu -Extension hello -Viewport 1280x800 | Out-Null
+            New-KernelBrowserPool -Size 1 | Out-Null
             $objects = switch ($_) {
                 'browsers' { Get-KernelBrowser }
                 'profiles' { Get-KernelProfile }
                 'proxies' { Get-KernelProxy }
                 'replays' { Get-KernelBrowserReplay $named }
+                'extensions' { Get-KernelExtension }
+                'pools' { Get-KernelBrowserPool }
             }
 
             foreach ($width in 80, 160) {

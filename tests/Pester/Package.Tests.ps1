@@ -18,7 +18,7 @@ Describe 'The package''s files' {
         $nupkg | Should -HaveCount 1
     }
 
-    It 'holds the module, its dependencies, its help, its licence, the emulator and the example app' {
+    It 'holds the module, its dependencies, its help, its licence, the emulator, the example app and the example extension' {
         $needed = @(
             'Kernel.psd1', 'Kernel.PowerShell.dll', 'Kernel.Format.ps1xml', 'LICENSE'
             'dependencies/Kernel.PowerShell.Json.dll', 'dependencies/System.Text.Json.dll', 'dependencies/core/System.Text.Json.dll'
@@ -27,6 +27,8 @@ Describe 'The package''s files' {
             'emulator/Kernel.Emulator.dll', 'emulator/Kernel.Emulator.runtimeconfig.json', 'emulator/Kernel.Emulator.deps.json'
             # What the help's examples deploy, dot-files included.
             'examples/page-title/main.py', 'examples/page-title/pyproject.toml', 'examples/page-title/.env.example', 'examples/page-title/.gitignore'
+            # What they publish as an extension.
+            'examples/hello-extension/manifest.json', 'examples/hello-extension/content.js'
         )
 
         @($needed | Where-Object { $_ -notin $module }) | Should -BeNullOrEmpty
@@ -37,7 +39,7 @@ Describe 'The package''s files' {
         $module | Should -Not -Contain 'emulator/Kernel.Emulator.exe'
         @($module | Where-Object { $_ -like '*.pdb' -or $_ -like '*web.config' -or $_ -like '*staticwebassets*' }) | Should -BeNullOrEmpty
         # Anything else has to be added here knowingly.
-        $allowed = '^(Kernel\.psd1|Kernel\.PowerShell\.dll|Kernel\.Format\.ps1xml|LICENSE|dependencies/(core/)?[^/]+\.dll|en-US/[^/]+\.(xml|txt)|emulator/[^/]+\.(dll|runtimeconfig\.json|deps\.json)|examples/page-title/[^/]+)$'
+        $allowed = '^(Kernel\.psd1|Kernel\.PowerShell\.dll|Kernel\.Format\.ps1xml|LICENSE|dependencies/(core/)?[^/]+\.dll|en-US/[^/]+\.(xml|txt)|emulator/[^/]+\.(dll|runtimeconfig\.json|deps\.json)|examples/(page-title|hello-extension)/[^/]+)$'
         @($module | Where-Object { $_ -notmatch $allowed }) | Should -BeNullOrEmpty
     }
 

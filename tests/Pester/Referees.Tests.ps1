@@ -33,7 +33,7 @@ Describe 'The conformance run without Node.js' {
         $summary.Failed | Should -Be 0
         $summary.Passed | Should -Be 0
         $summary.Skipped | Should -Be $checks.Count
-        $checks.Name | Should -Contain '0 Prism violations on the deployments, apps, invocations, browsers, profiles and proxies routes'
+        $checks.Name | Should -Contain '0 Prism violations on the deployments, apps, invocations, browsers, profiles, proxies, extensions and browser pools routes'
         foreach ($check in $checks) { $check.Message | Should -BeLike 'Node.js is not on PATH*Node.js 20 or later with npm*' }
         $output | Should -Contain "[SKIP] $($checks[0].Name) — $($checks[0].Message)"
     }

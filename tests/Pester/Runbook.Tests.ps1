@@ -4,13 +4,14 @@ BeforeAll {
     Import-Module $env:KERNEL_TEST_MODULE -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $example = (Resolve-Path (Join-Path $PSScriptRoot '../../examples/page-title')).ProviderPath
+    $extension = (Resolve-Path (Join-Path $PSScriptRoot '../../examples/hello-extension')).ProviderPath
 }
 
 Describe '-Debug in a non-interactive host' {
     It 'never prompts, on any cmdlet, and shows the verbose messages on the Debug stream' {
         $script = Join-Path $TestDrive 'debug-everything.ps1'
         Set-Content -LiteralPath $script -Value @'
-param($Module, $Example)
+param($Module, $Example, $Extension)
 Import-Module $Module
 $ran = [System.Collections.Generic.List[string]]::new()
 function Step([string] $Name, [scriptblock] $Block) {
@@ -59,12 +60,24 @@ Step Get-KernelProxy { Get-KernelProxy -Debug -ErrorAction Stop | Out-Null }
 Step Set-KernelProxy { Set-KernelProxy -Id $px.Id -NewName debug-proxy-2 -Debug -ErrorAction Stop }
 Step Test-KernelProxy { Test-KernelProxy -Id $px.Id -Debug -ErrorAction Stop | Out-Null }
 Step Remove-KernelProxy { Remove-KernelProxy -Id $px.Id -Force -Debug -ErrorAction Stop }
+$x = $null; $bp = $null; $lb = $null
+Step Publish-KernelExtension { $script:x = Publish-KernelExtension $Extension -Name debug-extension -Debug -ErrorAction Stop }
+Step Get-KernelExtension { Get-KernelExtension -Debug -ErrorAction Stop | Out-Null }
+Step Save-KernelExtension { Save-KernelExtension -Id $x.Id -Destination $out -Debug -ErrorAction Stop }
+Step New-KernelBrowserPool { $script:bp = New-KernelBrowserPool debug-pool -Size 1 -FillRate 100 -Extension $x -Debug -ErrorAction Stop }
+Step Get-KernelBrowserPool { Get-KernelBrowserPool -Debug -ErrorAction Stop | Out-Null }
+Step Set-KernelBrowserPool { Set-KernelBrowserPool -Id $bp.Id -Size 2 -Debug -ErrorAction Stop }
+Step Lock-KernelBrowser { $script:lb = Lock-KernelBrowser -Pool $bp -Timeout 30s -Debug -ErrorAction Stop }
+Step Unlock-KernelBrowser { $lb | Unlock-KernelBrowser -Debug -ErrorAction Stop }
+Step Clear-KernelBrowserPool { Clear-KernelBrowserPool -Id $bp.Id -Confirm:$false -Debug -ErrorAction Stop }
+Step Remove-KernelBrowserPool { Remove-KernelBrowserPool -Id $bp.Id -Force -Debug -ErrorAction Stop }
+Step Remove-KernelExtension { Remove-KernelExtension -Id $x.Id -Force -Debug -ErrorAction Stop }
 Remove-Item -Recurse -Force -LiteralPath $out
 Step Disconnect-Kernel { Disconnect-Kernel -Debug -ErrorAction Stop }
 Step Stop-KernelEmulator { $emu | Stop-KernelEmulator -Debug -ErrorAction Stop }
 "RAN $($ran -join ',')"
 '@
-        $lines = @(Invoke-FreshPwsh -File $script -Module $env:KERNEL_TEST_MODULE -Example $example | ForEach-Object { "$_" })
+        $lines = @(Invoke-FreshPwsh -File $script -Module $env:KERNEL_TEST_MODULE -Example $example -Extension $extension | ForEach-Object { "$_" })
 
         $lines | Where-Object { $_ -like 'FAILED *' } | Should -BeNullOrEmpty
         ($lines -join "`n") | Should -Not -Match 'NonInteractive mode'

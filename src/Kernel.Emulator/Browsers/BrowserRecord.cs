@@ -11,6 +11,9 @@ public sealed record ViewportView(int Width, int Height, int? RefreshRate);
 
 public sealed record BrowserUsageView(long UptimeMs);
 
+/// <summary>The pool a browser was acquired from (the API's BrowserPoolRef).</summary>
+public sealed record BrowserPoolRefView(string Id, string? Name);
+
 /// <summary>The Browser object of the pinned SDK's browsers.d.ts (create, retrieve, list and update answers).</summary>
 public sealed record BrowserView(
     string SessionId,
@@ -29,6 +32,7 @@ public sealed record BrowserView(
     IReadOnlyDictionary<string, string>? Tags,
     ProfileView? Profile,
     string? ProxyId,
+    BrowserPoolRefView? Pool,
     ViewportView? Viewport,
     string? StartUrl,
     JsonElement? ChromePolicy,
@@ -64,7 +68,7 @@ public sealed class BrowserRecord(string id, string project, DateTime createdAt,
 
     public int TimeoutSeconds { get; init; } = 60;
 
-    public string? StartUrl { get; init; }
+    public string? StartUrl { get; set; }
 
     public string? InvocationId { get; init; }
 
@@ -83,6 +87,21 @@ public sealed class BrowserRecord(string id, string project, DateTime createdAt,
     public bool DisableDefaultProxy { get; set; }
 
     public ViewportView? Viewport { get; set; }
+
+    /// <summary>The extensions it loaded, in order (ids).</summary>
+    public IReadOnlyList<string> ExtensionIds { get; init; } = [];
+
+    /// <summary>The pool it belongs to; null for a browser of its own.</summary>
+    public Kernel.Emulator.Pools.BrowserPoolRecord? Pool { get; init; }
+
+    /// <summary>True while acquired from its pool (and for good once it ended while acquired).</summary>
+    public bool Leased { get; set; }
+
+    /// <summary>
+    /// Whether the browsers endpoints show it: a browser of its own always, a pooled one only while acquired (or
+    /// when it ended while acquired). Idle pooled browsers are the pool's, not the project's.
+    /// </summary>
+    public bool IsVisible => Pool is null || Leased;
 
     public DateTime? DeletedAt { get; set; }
 
@@ -107,6 +126,7 @@ public sealed class BrowserRecord(string id, string project, DateTime createdAt,
         Tags.Count == 0 ? null : new Dictionary<string, string>(Tags),
         ProfileId is null ? null : world.FindProfile(Project, ProfileId)?.View(),
         ProxyId,
+        Pool is null ? null : new BrowserPoolRefView(Pool.Id, Pool.Name),
         Viewport,
         StartUrl,
         ChromePolicy,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kernel.Emulator.Extensions;
 using Kernel.Emulator.Store;
 
 namespace Kernel.Emulator.Browsers;
@@ -13,6 +14,7 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
     public const int MinTimeoutSeconds = 10;
     public const int MaxTimeoutSeconds = 259_200;
     public const int MaxTags = 50;
+    public const int MaxExtensions = 20;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -53,12 +55,7 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
             fields.Fail($"start_url must be an http or https URL, not '{startUrl}'");
         }
 
-        // No extensions exist in the emulator yet, so any one named is unknown.
-        if (fields.Raw("extensions", JsonValueKind.Array, "an array") is { } extensions && extensions.EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } extension)
-        {
-            fields.Fail($"extension '{JsonBody.Text(extension, "name") ?? JsonBody.Text(extension, "id")}' not found");
-        }
-
+        var extensionSelectors = fields.Raw("extensions", JsonValueKind.Array, "an array");
         if (fields.Error is { } error)
         {
             return (null, KernelErrors.BadRequest(error));
@@ -82,6 +79,12 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
                 return (null, KernelErrors.BadRequest($"invocation '{invocationId}' not found"));
             }
 
+            var (extensionRecords, extensionError) = ReadExtensions(project, extensionSelectors);
+            if (extensionError is not null)
+            {
+                return (null, extensionError);
+            }
+
             if (NameTaken(project, name, null))
             {
                 return (null, NameConflict(name!));
@@ -103,10 +106,16 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
                 SaveProfileChanges = saveChanges,
                 ProxyId = string.IsNullOrEmpty(proxyId) ? null : proxyId,
                 Viewport = viewport,
+                ExtensionIds = extensionRecords.Select(e => e.Id).ToList(),
             };
             if (profileRecord is not null)
             {
                 profileRecord.LastUsedAt = Now;
+            }
+
+            foreach (var extension in extensionRecords)
+            {
+                extension.LastUsedAt = Now;
             }
 
             world.Add(browser);
@@ -220,7 +229,45 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
         }
     }
 
-    private static ViewportView? ReadViewport(BodyFields fields)
+    /// <summary>
+    /// The extensions a body's <c>extensions</c> selects (each exactly one of id and name, at most 20), in order;
+    /// the error answer when one is unknown. Call under <see cref="World.Gate"/>.
+    /// </summary>
+    public (IReadOnlyList<ExtensionRecord> Extensions, IResult? Error) ReadExtensions(string project, JsonElement? selectors)
+    {
+        var found = new List<ExtensionRecord>();
+        if (selectors is not { } list)
+        {
+            return (found, null);
+        }
+
+        if (list.GetArrayLength() > MaxExtensions)
+        {
+            return (found, KernelErrors.BadRequest($"extensions holds {list.GetArrayLength()} entries; at most {MaxExtensions} are allowed"));
+        }
+
+        foreach (var selector in list.EnumerateArray())
+        {
+            var id = selector.ValueKind == JsonValueKind.Object ? JsonBody.Text(selector, "id") : null;
+            var name = selector.ValueKind == JsonValueKind.Object ? JsonBody.Text(selector, "name") : null;
+            if ((id is null) == (name is null))
+            {
+                return (found, KernelErrors.BadRequest("each of extensions needs exactly one of id and name"));
+            }
+
+            var record = world.FindExtension(project, (id ?? name)!);
+            if (record is null || (id is not null && record.Id != id))
+            {
+                return (found, KernelErrors.BadRequest($"extension '{id ?? name}' not found"));
+            }
+
+            found.Add(record);
+        }
+
+        return (found, null);
+    }
+
+    public static ViewportView? ReadViewport(BodyFields fields)
     {
         var viewport = fields.Object("viewport");
         if (viewport is null)
@@ -241,7 +288,7 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
     }
 
     /// <summary>The profile a body's <c>profile</c> names (exactly one of id and name), and whether to save into it.</summary>
-    private (Profiles.ProfileRecord? Profile, bool SaveChanges, IResult? Error) ReadProfile(string project, BodyFields? profile)
+    public (Profiles.ProfileRecord? Profile, bool SaveChanges, IResult? Error) ReadProfile(string project, BodyFields? profile)
     {
         if (profile is null)
         {
@@ -267,12 +314,12 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
             : (record, save, null);
     }
 
-    private bool NameTaken(string project, string? name, BrowserRecord? self) =>
+    public bool NameTaken(string project, string? name, BrowserRecord? self) =>
         !string.IsNullOrEmpty(name) && world.Browsers(project).Any(b => b.IsActive && b != self && World.SameName(b.Name, name));
 
-    private static IResult NameConflict(string name) =>
+    public static IResult NameConflict(string name) =>
         KernelErrors.Answer(StatusCodes.Status409Conflict, "conflict", $"an active browser is already named '{name}'");
 
-    private static bool IsHttpUrl(string text) =>
+    public static bool IsHttpUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

@@ -82,6 +82,10 @@ public static class AdminRoutes
             return Results.Json(log, KernelJson.Options, statusCode: StatusCodes.Status201Created);
         });
         admin.MapGet("/deployments/{id}/archive", (string id, UploadedArchives archives) => archives.Serve(id));
+        admin.MapGet("/browsers/{id}/extensions", (string id, World world) =>
+            world.FindBrowserAnywhere(id) is { } browser
+                ? Results.Json(world.Locked(() => browser.ExtensionIds.Select(e => new LoadedExtension(e, world.FindExtension(browser.Project, e)?.Name)).ToList()), KernelJson.Options)
+                : KernelErrors.NotFound("browser"));
         admin.MapPost("/scripts/invocation-results", async (HttpRequest request, World world) =>
         {
             var result = await ReadAsync<ScriptedInvocation>(request);
@@ -121,6 +125,9 @@ public static class AdminRoutes
             return Results.NoContent();
         });
     }
+
+    /// <summary>An extension a browser loaded (the API's browser object does not say; the emulator does, for tests).</summary>
+    private sealed record LoadedExtension(string Id, string? Name);
 
     private sealed record SettingsUpdate(int? StepDelayMs, int? HeartbeatMs);
 

@@ -9,7 +9,7 @@ public sealed record ProfileView(string Id, string? Name, DateTime CreatedAt, Da
 /// A browser profile. It holds state only once a browser that asked to save changes (<c>save_changes</c>)
 /// has ended; until then its download answers 202. Mutable state changes only under <see cref="World.Gate"/>.
 /// </summary>
-public sealed class ProfileRecord(string id, string project, string? name, DateTime createdAt)
+public sealed class ProfileRecord(string id, string project, string? name, DateTime createdAt) : INamedRecord
 {
     public string Id { get; } = id;
 

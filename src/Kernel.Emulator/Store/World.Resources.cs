@@ -51,12 +51,12 @@ public sealed partial class World
         }
     }
 
-    /// <summary>Browsers of a project, newest first, ended ones included.</summary>
+    /// <summary>Browsers of a project, newest first, ended ones included (idle pooled ones are the pool's: not among them).</summary>
     public List<BrowserRecord> Browsers(string project)
     {
         lock (Gate)
         {
-            return _browsers.Where(b => b.Project == project).Reverse().ToList();
+            return _browsers.Where(b => b.Project == project && b.IsVisible).Reverse().ToList();
         }
     }
 
@@ -72,23 +72,19 @@ public sealed partial class World
         }
     }
 
-    /// <summary>Profiles of a project, newest first.</summary>
-    public List<ProfileRecord> Profiles(string project)
+    /// <summary>A browser by id in any project, ended and idle pooled ones included: for the test controls.</summary>
+    public BrowserRecord? FindBrowserAnywhere(string id)
     {
         lock (Gate)
         {
-            return _profiles.Where(p => p.Project == project).Reverse().ToList();
+            return _browsers.FirstOrDefault(b => b.Id == id);
         }
     }
 
-    public ProfileRecord? FindProfile(string project, string idOrName)
-    {
-        lock (Gate)
-        {
-            return _profiles.FirstOrDefault(p => p.Project == project && p.Id == idOrName)
-                ?? _profiles.FirstOrDefault(p => p.Project == project && SameName(p.Name, idOrName));
-        }
-    }
+    /// <summary>Profiles of a project, newest first.</summary>
+    public List<ProfileRecord> Profiles(string project) => NewestFirst(_profiles, project);
+
+    public ProfileRecord? FindProfile(string project, string idOrName) => FindByIdOrName(_profiles, project, idOrName);
 
     /// <summary>Proxies of a project that are not deleted, newest first.</summary>
     public List<ProxyRecord> Proxies(string project)

@@ -117,16 +117,13 @@ namespace Kernel.PowerShell.Api
             var content = new MultipartFormDataContent("kernel-ps-" + Guid.NewGuid().ToString("N"));
             if (Archive != null)
             {
-                var archive = new ArchiveContent(Archive, observer, bytesSent, (checksum, length) =>
+                content.Add(new ArchiveContent(Archive, "app.zip", observer, bytesSent, (checksum, length) =>
                 {
                     SentChecksum = checksum;
                     SentLength = length;
                     sentWhole();
-                }, failure => ArchiveFailure = failure, cancellationToken);
-                archive.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
-                archive.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileName = "\"app.zip\"" };
-                content.Add(archive);
-                AddField(content, "entrypoint_rel_path", EntrypointRelPath!);
+                }, failure => ArchiveFailure = failure, cancellationToken));
+                MultipartParts.AddText(content, "entrypoint_rel_path", EntrypointRelPath!);
             }
             else
             {
@@ -136,12 +133,12 @@ namespace Kernel.PowerShell.Api
                 content.Add(source);
             }
 
-            AddField(content, "version", Version);
-            AddField(content, "force", Force ? "true" : "false");
-            AddField(content, "region", Region);
+            MultipartParts.AddText(content, "version", Version);
+            MultipartParts.AddText(content, "force", Force ? "true" : "false");
+            MultipartParts.AddText(content, "region", Region);
             foreach (var pair in EnvVars)
             {
-                AddField(content, "env_vars[" + pair.Key + "]", pair.Value);
+                MultipartParts.AddText(content, "env_vars[" + pair.Key + "]", pair.Value);
             }
 
             return content;
@@ -160,57 +157,6 @@ namespace Kernel.PowerShell.Api
             }
 
             return string.Join(", ", names);
-        }
-
-        private static void AddField(MultipartFormDataContent content, string name, string value)
-        {
-            var part = new ByteArrayContent(Encoding.UTF8.GetBytes(value));
-            part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"" + name + "\"" };
-            content.Add(part);
-        }
-
-        /// <summary>Writes the archive into the request body, reporting each chunk and hashing what it sends.</summary>
-        private sealed class ArchiveContent : HttpContent
-        {
-            private readonly IArchiveSource _archive;
-            private readonly IOperationObserver _observer;
-            private readonly Action<long> _bytesSent;
-            private readonly Action<string, long> _sentWhole;
-            private readonly Action<Exception> _archiveFailed;
-            private readonly CancellationToken _cancellationToken;
-
-            public ArchiveContent(IArchiveSource archive, IOperationObserver observer, Action<long> bytesSent, Action<string, long> sentWhole, Action<Exception> archiveFailed, CancellationToken cancellationToken)
-            {
-                _archive = archive;
-                _observer = observer;
-                _bytesSent = bytesSent;
-                _sentWhole = sentWhole;
-                _archiveFailed = archiveFailed;
-                _cancellationToken = cancellationToken;
-            }
-
-            protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-            {
-                using var hashing = new HashingStream(stream, _bytesSent);
-                try
-                {
-                    await _archive.WriteToAsync(hashing, _observer, _cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!hashing.InnerFailed && !(ex is OperationCanceledException))
-                {
-                    _archiveFailed(ex);
-                    throw;
-                }
-
-                await hashing.FlushAsync(_cancellationToken).ConfigureAwait(false);
-                _sentWhole(hashing.Checksum(), hashing.Count);
-            }
-
-            protected override bool TryComputeLength(out long length)
-            {
-                length = _archive.Length ?? 0;
-                return _archive.Length.HasValue;
-            }
         }
     }
 }

@@ -59,47 +59,21 @@ namespace Kernel.PowerShell.Api
 
         private async Task<KernelDeployment> PostDeploymentAsync(DeploymentUpload upload, IOperationObserver observer, CancellationToken cancellationToken)
         {
-            using var watchdog = new IdleWatchdog(IdleTimeout, cancellationToken);
             var total = upload.Archive?.Length ?? 0;
-            var progress = new Throttle(TimeSpan.FromMilliseconds(250));
-            using var request = NewRequest(HttpMethod.Post, "deployments", "application/json");
-            request.Content = upload.BuildContent(observer, sent =>
-            {
-                watchdog.Kick();
-                if (progress.ShouldReport())
-                {
-                    observer.Progress(new OperationProgress(OperationPhase.Upload, sent, total, total > 0 ? $"{Bytes.Format(sent)} of {Bytes.Format(total)}" : $"{Bytes.Format(sent)} sent"));
-                }
-            },
-            () => watchdog.Kick(RequestTimeout), // The body is out: the answer now has the plain request timeout.
-            watchdog.Token);
-            if (upload.Archive is { Length: null })
-            {
-                // Said outright: .NET Framework's handler (Windows PowerShell) would otherwise buffer a body of unknown
-                // length whole before sending it (the archive in memory, over 2 GiB failing) with the answer's clock running.
-                request.Headers.TransferEncodingChunked = true;
-            }
-            observer.Verbose(upload.Archive == null
-                ? $"Creating a deployment from {upload.Source!.Url} at {upload.Source.Ref} on {BaseUri} (fields: {upload.DescribeFields()})."
-                : $"Uploading {(total > 0 ? Bytes.Format(total) : "the archive as it is packed")} to {BaseUri}deployments (fields: {upload.DescribeFields()}).");
-
-            try
-            {
-                var sending = SendAsync(request, HttpCompletionOption.ResponseContentRead, watchdog.Token, observer);
-                using var response = await sending.ConfigureAwait(false);
-                observer.Progress(new OperationProgress(OperationPhase.Upload, upload.SentLength, upload.SentLength, "Uploaded", completed: true));
-                return WireFormat.Current.ParseDeployment(await ReadBodyAsync(response, watchdog.Token).ConfigureAwait(false));
-            }
-            catch (OperationCanceledException) when (watchdog.TimedOut)
-            {
-                throw new TimeoutException(upload.SentChecksum == null
-                    ? $"the upload made no progress for {IdleTimeout.TotalSeconds:0} s"
-                    : $"no answer within {RequestTimeout.TotalSeconds:0} s after the upload");
-            }
+            var body = await UploadAsync(
+                "deployments",
+                upload.Archive,
+                (bytesSent, sentWhole, token) => upload.BuildContent(observer, bytesSent, sentWhole, token),
+                upload.Archive == null
+                    ? $"Creating a deployment from {upload.Source!.Url} at {upload.Source.Ref} on {BaseUri} (fields: {upload.DescribeFields()})."
+                    : $"Uploading {(total > 0 ? Bytes.Format(total) : "the archive as it is packed")} to {BaseUri}deployments (fields: {upload.DescribeFields()}).",
+                observer,
+                cancellationToken).ConfigureAwait(false);
+            return WireFormat.Current.ParseDeployment(body);
         }
 
         /// <summary>The server refused the request outright (it cannot have created anything): sending again is safe.</summary>
-        private static bool IsRefusal(Exception ex) =>
+        internal static bool IsRefusal(Exception ex) =>
             (ex is KernelConnectionException connection && connection.BeforeSending)
             || (ex is KernelApiException api && (int)api.StatusCode == 429 && api.ShouldRetry != false);
 

@@ -8,7 +8,7 @@ using Kernel.PowerShell.Diagnostics;
 
 namespace Kernel.PowerShell.Api
 {
-    /// <summary>Binary downloads (profiles, replay videos) streamed straight into a file.</summary>
+    /// <summary>Binary downloads (profiles, replay videos, extensions) streamed straight into a file.</summary>
     internal sealed partial class KernelApiClient
     {
         /// <summary>How long to wait before asking again after a 202 without Retry-After.</summary>
@@ -51,6 +51,23 @@ namespace Kernel.PowerShell.Api
                     observer.Verbose($"The download of {what} failed ({ex.Message}); retrying in {delay.TotalSeconds:0.0} s (retry {retries + 1} of {Retries.MaxRetries}).");
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
+            }
+        }
+
+        /// <summary>
+        /// A download that belongs to one object (a profile's saved state, an extension's archive), as
+        /// <see cref="DownloadAsync"/>; a 404 is a <see cref="KernelObjectNotFoundException"/> naming the object.
+        /// </summary>
+        public async Task<FileInfo> DownloadAboutAsync<T>(ApiResource<T> resource, string idOrName, string path, FileDownload target, TimeSpan readyTimeout, IOperationObserver observer, CancellationToken cancellationToken)
+            where T : class
+        {
+            try
+            {
+                return await DownloadAsync(path, "application/octet-stream", target, readyTimeout, $"{resource.Noun} {idOrName}", observer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KernelApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new KernelObjectNotFoundException(resource.Noun, idOrName, byName: false, ex);
             }
         }
 

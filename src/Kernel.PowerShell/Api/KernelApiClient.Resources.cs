@@ -22,7 +22,7 @@ namespace Kernel.PowerShell.Api
 
         public async Task<T> GetAsync<T>(ApiResource<T> resource, string idOrName, Query query, IOperationObserver observer, CancellationToken cancellationToken)
             where T : class =>
-            WireFormat.Current.ParseResource<T>(await SendAboutAsync(resource, idOrName, HttpMethod.Get, resource.ItemPath(idOrName) + query, null, observer, cancellationToken).ConfigureAwait(false));
+            WireFormat.Current.ParseResource<T>(await SendAboutAsync(resource, idOrName, HttpMethod.Get, resource.ReadPath(idOrName) + query, null, observer, cancellationToken).ConfigureAwait(false));
 
         public Task ListAsync<T>(ApiResource<T> resource, Query filter, long skip, long first, Func<T, bool> emit, IOperationObserver observer, CancellationToken cancellationToken)
             where T : class =>
@@ -37,9 +37,10 @@ namespace Kernel.PowerShell.Api
             where T : class =>
             WireFormat.Current.ParseResource<T>(await SendAboutAsync(resource, idOrName, Patch, resource.ItemPath(idOrName), fields, observer, cancellationToken).ConfigureAwait(false));
 
-        public Task DeleteAsync<T>(ApiResource<T> resource, string idOrName, IOperationObserver observer, CancellationToken cancellationToken)
+        /// <summary>DELETE of one object; <paramref name="fields"/>, when given, go as a JSON body (a browser pool's <c>force</c>).</summary>
+        public Task DeleteAsync<T>(ApiResource<T> resource, string idOrName, IEnumerable<KeyValuePair<string, object?>>? fields, IOperationObserver observer, CancellationToken cancellationToken)
             where T : class =>
-            SendAboutAsync(resource, idOrName, HttpMethod.Delete, resource.ItemPath(idOrName), null, observer, cancellationToken);
+            SendAboutAsync(resource, idOrName, HttpMethod.Delete, resource.ItemPath(idOrName), fields, observer, cancellationToken);
 
         /// <summary>A request about one object (its path or a sub-path); a 404 becomes a <see cref="KernelObjectNotFoundException"/> naming it.</summary>
         internal Task<string> SendAboutAsync<T>(ApiResource<T> resource, string idOrName, HttpMethod method, string path, IEnumerable<KeyValuePair<string, object?>>? fields, IOperationObserver observer, CancellationToken cancellationToken)

@@ -78,10 +78,14 @@ namespace Kernel.PowerShell.Api
         /// and PATCH are retried per <see cref="Retries"/>; a POST only when it cannot have reached the server
         /// (no connection, or a 429 refusal), so an action never runs twice.
         /// </summary>
-        internal async Task<string> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, object?>>? jsonBody, IOperationObserver observer, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
+        internal async Task<string> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, object?>>? jsonBody, IOperationObserver observer, CancellationToken cancellationToken, TimeSpan? requestTimeout = null) =>
+            (await SendForStatusAsync(method, path, jsonBody, observer, cancellationToken, requestTimeout).ConfigureAwait(false)).Body;
+
+        /// <summary>As <see cref="SendAsync(HttpMethod, string, IEnumerable{KeyValuePair{string, object}}, IOperationObserver, CancellationToken, TimeSpan?)"/>, with the success status (200, 201, 204 …).</summary>
+        internal async Task<(string Body, HttpStatusCode Status)> SendForStatusAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, object?>>? jsonBody, IOperationObserver observer, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
         {
             var body = jsonBody == null ? null : WireFormat.Current.BodyJson(jsonBody);
-            var (text, _) = await SendWithRetriesAsync(
+            var (text, _, status) = await SendWithRetriesAsync(
                 () =>
                 {
                     var request = NewRequest(method, path, method == HttpMethod.Delete ? "*/*" : "application/json");
@@ -96,11 +100,11 @@ namespace Kernel.PowerShell.Api
                 requestTimeout ?? RequestTimeout,
                 observer,
                 cancellationToken).ConfigureAwait(false);
-            return text;
+            return (text, status);
         }
 
-        /// <summary>One request with its retries: the body text and the answer's headers.</summary>
-        private async Task<(string Body, HttpResponseHeaders Headers)> SendWithRetriesAsync(Func<HttpRequestMessage> build, bool idempotent, TimeSpan attemptTimeout, IOperationObserver observer, CancellationToken cancellationToken)
+        /// <summary>One request with its retries: the body text, the answer's headers and its status.</summary>
+        private async Task<(string Body, HttpResponseHeaders Headers, HttpStatusCode Status)> SendWithRetriesAsync(Func<HttpRequestMessage> build, bool idempotent, TimeSpan attemptTimeout, IOperationObserver observer, CancellationToken cancellationToken)
         {
             for (var retries = 0; ; retries++)
             {
@@ -115,7 +119,7 @@ namespace Kernel.PowerShell.Api
                     }
 
                     using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, observer).ConfigureAwait(false);
-                    return (await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false), response.Headers);
+                    return (await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false), response.Headers, response.StatusCode);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && retries < Retries.MaxRetries && MayRetry(ex, idempotent, timeout.IsCancellationRequested))
                 {
@@ -159,7 +163,7 @@ namespace Kernel.PowerShell.Api
             {
                 var limit = (int)Math.Min(MaxPageSize, left);
                 var pagePath = path + query.With("limit", limit.ToString(CultureInfo.InvariantCulture)).With("offset", offset.ToString(CultureInfo.InvariantCulture));
-                var (body, headers) = await SendWithRetriesAsync(() => NewRequest(HttpMethod.Get, pagePath, "application/json"), idempotent: true, RequestTimeout, observer, cancellationToken).ConfigureAwait(false);
+                var (body, headers, _) = await SendWithRetriesAsync(() => NewRequest(HttpMethod.Get, pagePath, "application/json"), idempotent: true, RequestTimeout, observer, cancellationToken).ConfigureAwait(false);
                 var items = parsePage(body, StripQuery(path));
                 var hasMore = Header(headers, "X-Has-More");
                 var nextOffset = Header(headers, "X-Next-Offset");

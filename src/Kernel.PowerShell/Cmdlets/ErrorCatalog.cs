@@ -53,6 +53,9 @@ namespace Kernel.PowerShell.Cmdlets
         public const string InvalidProxy = "InvalidProxy";
         public const string InvalidProject = "InvalidProject";
         public const string ProxyAuthenticationRequired = "ProxyAuthenticationRequired";
+        public const string NoBrowserAvailable = "NoBrowserAvailable";
+        public const string BrowserNotLeased = "BrowserNotLeased";
+        public const string InvalidChromeWebStoreId = "InvalidChromeWebStoreId";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {
@@ -178,6 +181,7 @@ namespace Kernel.PowerShell.Cmdlets
         {
             PackagingFailure.PathNotFound => ErrorCategory.ObjectNotFound,
             PackagingFailure.EntrypointNotFound => ErrorCategory.ObjectNotFound,
+            PackagingFailure.ManifestNotFound => ErrorCategory.ObjectNotFound,
             PackagingFailure.EmptyFolder => ErrorCategory.InvalidData,
             PackagingFailure.FileUnreadable => ErrorCategory.ReadError,
             PackagingFailure.ArchiveTooLarge => ErrorCategory.LimitsExceeded,

@@ -17,14 +17,13 @@ namespace Kernel.PowerShell.Cmdlets
     /// <summary>New-KernelDeployment: deploys an app folder, a ready ZIP or a GitHub repository.</summary>
     [Cmdlet(VerbsCommon.New, "KernelDeployment", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(KernelDeployment))]
-    public sealed class NewKernelDeploymentCommand : KernelSessionCmdlet
+    public sealed class NewKernelDeploymentCommand : FolderUploadCmdlet
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
         private const string ArchiveSet = "Archive";
         private const string LiteralArchiveSet = "LiteralArchive";
         private const string GitHubSet = "GitHub";
-        private const int ExclusionsListed = 20;
         private static readonly Regex EnvVarName = new Regex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
         private const long DefaultMaxArchiveSize = 2L * 1024 * 1024 * 1024;
         private static readonly string[] ReservedEnvVars = { "KERNEL_API_KEY", "ENTRYPOINT_RELPATH" };
@@ -198,21 +197,18 @@ namespace Kernel.PowerShell.Cmdlets
                 return;
             }
 
-            AppFolder app;
-            try
+            var exclusions = Exclusions(folder);
+            var app = ScanFolder(folder, token =>
             {
-                var exclusions = Exclusions(folder);
-                app = Run("Deploying " + folder, (observer, token) => Task.Run(() => AppFolder.Scan(folder, token, exclusions), token));
-                app.RequireEntrypoint(entrypoint);
-            }
-            catch (Exception ex) when (IsFailure(ex))
+                var scanned = AppFolder.Scan(folder, token, exclusions);
+                scanned.RequireEntrypoint(entrypoint);
+                return scanned;
+            }, "Deploying " + folder);
+            if (app == null)
             {
-                WriteFailure(ex, folder);
                 return;
             }
 
-            ReportExclusions(app);
-            WarnAboutSecrets(app);
             var target = $"{folder} ({app.Files.Count} files, {Bytes.Format(app.TotalBytes)}; entrypoint {entrypoint}, version {Version})";
             WriteVerbose("To upload: " + target + ".");
             if (!ShouldProcess(target, Describe(DeploymentUpload.FromArchive(new ArchiveFile(folder, isUnique: true), entrypoint, Version, Force.IsPresent, Region, envVars))))
@@ -372,52 +368,6 @@ namespace Kernel.PowerShell.Cmdlets
         /// <summary>The -WhatIf and -Confirm action: where the upload goes and the fields it carries (names only, never values).</summary>
         private string Describe(DeploymentUpload upload) => $"Deploy to {DescribeEndpoint()} (POST /deployments: {upload.DescribeFields()})";
 
-        private string? ResolveFileSystemPath(string path, bool literal)
-        {
-            ProviderInfo provider;
-            string resolved;
-            try
-            {
-                if (literal)
-                {
-                    resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
-                }
-                else
-                {
-                    var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
-                    if (matches.Count != 1)
-                    {
-                        WriteError(ErrorCatalog.Create(ErrorCatalog.AmbiguousPath, ErrorCategory.InvalidArgument, path, $"'{path}' matches {matches.Count} paths; give exactly one."));
-                        return null;
-                    }
-
-                    resolved = matches[0];
-                }
-            }
-            catch (ItemNotFoundException ex)
-            {
-                WriteFailure(new PackagingException(PackagingFailure.PathNotFound, path, $"'{path}' does not exist.", ex), path);
-                return null;
-            }
-            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException)
-            {
-                WriteError(ErrorCatalog.Create(ErrorCatalog.NotFileSystemPath, ErrorCategory.InvalidArgument, path, ex.Message, ex));
-                return null;
-            }
-
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-            {
-                WriteError(ErrorCatalog.Create(
-                    ErrorCatalog.NotFileSystemPath,
-                    ErrorCategory.InvalidArgument,
-                    resolved,
-                    $"'{resolved}' is on the {provider.Name} provider; it must be a file system path."));
-                return null;
-            }
-
-            return resolved;
-        }
-
         /// <summary>-EnvFile files in order (later wins), then -EnvVars on top; names checked.</summary>
         private IReadOnlyDictionary<string, string> ReadEnvVars()
         {
@@ -459,10 +409,7 @@ namespace Kernel.PowerShell.Cmdlets
         private void WriteTooLarge(string path, string size) =>
             WriteFailure(new PackagingException(PackagingFailure.ArchiveTooLarge, path, $"'{path}' is too large to deploy: {size}, over -MaxArchiveSize {Bytes.Format(MaxArchiveSize)}."), path);
 
-        /// <summary>
-        /// What -Exclude and -EnvFile leave out of the folder: -Exclude patterns (a name at any depth, or with a
-        /// slash a path from the folder), and every env file, whose values already travel as environment variables.
-        /// </summary>
+        /// <summary>What -Exclude and -EnvFile leave out of the folder: every env file, whose values already travel as environment variables, and -Exclude's patterns.</summary>
         private IReadOnlyList<PathExclusion> Exclusions(string folder)
         {
             var exclusions = new List<PathExclusion>();
@@ -475,95 +422,10 @@ namespace Kernel.PowerShell.Cmdlets
                     "given as -EnvFile: its values are sent as environment variables, not packed"));
             }
 
-            foreach (var text in Exclude)
-            {
-                var pattern = text.Replace('\\', '/').TrimStart('/');
-                if (pattern.StartsWith("./", StringComparison.Ordinal))
-                {
-                    pattern = pattern.Substring(2);
-                }
-
-                var segments = pattern.TrimEnd('/').Split('/').Select(segment => segment == "**" ? null : new WildcardPattern(segment, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
-                exclusions.Add(new PathExclusion(
-                    (relative, name) => segments.Length == 1 ? segments[0]?.IsMatch(name) ?? true : MatchesSegments(segments, 0, relative.Split('/'), 0),
-                    $"-Exclude '{text}'"));
-            }
-
+            exclusions.AddRange(ExcludePatterns(Exclude));
             return exclusions;
 
             string Packed(string relative) => System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, relative.Replace('/', System.IO.Path.DirectorySeparatorChar)));
-        }
-
-        /// <summary>
-        /// An -Exclude pattern with slashes against a path, folder by folder: a wildcard matches within one name,
-        /// and a ** segment (null here) any number of folders.
-        /// </summary>
-        private static bool MatchesSegments(WildcardPattern?[] pattern, int p, string[] path, int s)
-        {
-            if (p == pattern.Length)
-            {
-                return s == path.Length;
-            }
-
-            if (pattern[p] == null)
-            {
-                return MatchesSegments(pattern, p + 1, path, s) || (s < path.Length && MatchesSegments(pattern, p, path, s + 1));
-            }
-
-            return s < path.Length && pattern[p]!.IsMatch(path[s]) && MatchesSegments(pattern, p + 1, path, s + 1);
-        }
-
-        /// <summary>Names the files that look like secrets before they leave (also under -WhatIf).</summary>
-        private void WarnAboutSecrets(AppFolder app)
-        {
-            var secrets = SecretFiles.Find(app);
-            if (secrets.Count > 0)
-            {
-                WriteWarning($"About to upload {secrets.Count} file(s) that look like secrets: {string.Join(", ", secrets)}. If they should stay on this machine, list them in .gitignore or .ignore.");
-            }
-        }
-
-        private void ReportExclusions(AppFolder app)
-        {
-            if (app.Excluded.Count == 0)
-            {
-                return;
-            }
-
-            var listed = string.Join("; ", app.Excluded.Take(ExclusionsListed).Select(e => e.ToString()));
-            var more = app.Excluded.Count > ExclusionsListed ? $"; and {app.Excluded.Count - ExclusionsListed} more" : string.Empty;
-            WriteVerbose($"Left out {app.Excluded.Count} path(s): {listed}{more}.");
-            foreach (var link in app.Excluded.Where(e => e.Reason.StartsWith("symbolic link", StringComparison.Ordinal)))
-            {
-                WriteWarning($"Skipped the symbolic link '{link.RelativePath}': links are never followed or uploaded.");
-            }
-
-            foreach (var special in app.Excluded.Where(e => e.Reason.EndsWith(AppFolder.NotPacked, StringComparison.Ordinal)))
-            {
-                WriteWarning($"Skipped '{special.RelativePath}': it is a {special.Reason}.");
-            }
-        }
-
-        /// <summary>Under -WhatIf, every file that would be uploaded (with its mode in the archive) and every path left out, on Verbose.</summary>
-        private void ListContents(AppFolder app)
-        {
-            var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var switchValue)
-                ? ((SwitchParameter)switchValue).IsPresent
-                : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
-            if (!verbose)
-            {
-                return; // a big app's thousands of lines would be built for nothing
-            }
-
-            foreach (var file in app.Files)
-            {
-                WriteVerbose($"Would upload {file.RelativePath} ({Bytes.Format(file.Length)}, mode {Convert.ToString(file.ArchiveMode(), 8).PadLeft(4, '0')}).");
-            }
-
-            foreach (var excluded in app.Excluded)
-            {
-                WriteVerbose($"Would leave out {excluded}.");
-            }
         }
     }
 }

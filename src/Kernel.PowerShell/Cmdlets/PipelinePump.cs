@@ -103,7 +103,7 @@ namespace Kernel.PowerShell.Cmdlets
             OperationPhase.Compress => "Compressing",
             OperationPhase.Upload => "Uploading",
             OperationPhase.Download => "Downloading",
-            _ => "Waiting for the deployment",
+            _ => "Waiting",
         };
 
         private bool Post(Action write)

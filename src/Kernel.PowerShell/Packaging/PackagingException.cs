@@ -13,9 +13,10 @@ namespace Kernel.PowerShell.Packaging
         FileUnreadable,
         InvalidArchive,
         ArchiveTooLarge,
+        ManifestNotFound,
     }
 
-    /// <summary>The app folder cannot be packaged as asked; nothing has been uploaded.</summary>
+    /// <summary>The folder or archive cannot be packaged or uploaded as asked; nothing has been uploaded.</summary>
     internal sealed class PackagingException : Exception
     {
         public PackagingException(PackagingFailure failure, string target, string message, Exception? inner = null)

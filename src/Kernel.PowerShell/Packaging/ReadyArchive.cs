@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -10,6 +11,24 @@ namespace Kernel.PowerShell.Packaging
     {
         /// <summary>Fails unless the file is a ZIP whose entries include the entrypoint; returns the file count.</summary>
         public static int Check(string path, string entrypointRelPath)
+        {
+            var files = FileNames(path);
+            if (!files.Contains(entrypointRelPath, StringComparer.Ordinal))
+            {
+                throw new PackagingException(
+                    PackagingFailure.EntrypointNotFound,
+                    path,
+                    $"The entrypoint '{entrypointRelPath}' is not in the archive '{path}' ({files.Count} files).");
+            }
+
+            return files.Count;
+        }
+
+        /// <summary>
+        /// The names of the files (not folders) in the ZIP at <paramref name="path"/>; fails unless it is a readable
+        /// ZIP whose names use '/' separators, as Kernel's Linux servers need.
+        /// </summary>
+        public static IReadOnlyList<string> FileNames(string path)
         {
             if (!File.Exists(path))
             {
@@ -25,24 +44,16 @@ namespace Kernel.PowerShell.Packaging
             try
             {
                 using var zip = ZipFile.OpenRead(path);
-                var files = zip.Entries.Where(e => e.FullName.Length > 0 && !e.FullName.EndsWith("/", StringComparison.Ordinal)).ToList();
-                if (files.Any(e => e.FullName.IndexOf('\\') >= 0))
+                var files = zip.Entries.Where(e => e.FullName.Length > 0 && !e.FullName.EndsWith("/", StringComparison.Ordinal)).Select(e => e.FullName).ToList();
+                if (files.Any(name => name.IndexOf('\\') >= 0))
                 {
                     throw new PackagingException(
                         PackagingFailure.InvalidArchive,
                         path,
-                        $"The archive '{path}' names entries with '\\' separators (Windows PowerShell 5.1's Compress-Archive does that); Kernel's Linux servers would not find folders in it. Deploy the folder with -Path instead.");
+                        $"The archive '{path}' names entries with '\\' separators (Windows PowerShell 5.1's Compress-Archive does that); Kernel's Linux servers would not find folders in it. Give the folder with -Path instead.");
                 }
 
-                if (!files.Any(e => string.Equals(e.FullName, entrypointRelPath, StringComparison.Ordinal)))
-                {
-                    throw new PackagingException(
-                        PackagingFailure.EntrypointNotFound,
-                        path,
-                        $"The entrypoint '{entrypointRelPath}' is not in the archive '{path}' ({files.Count} files).");
-                }
-
-                return files.Count;
+                return files;
             }
             catch (InvalidDataException ex)
             {

@@ -54,6 +54,23 @@ public sealed class PowerShellSession : IDisposable
         return Collect(shell, output);
     }
 
+    /// <summary>What Tab offers for <paramref name="input"/>, asking again while the completion cache is still fetching (the first Tab may only start it).</summary>
+    public List<string> Complete(string input)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var completions = Run("param($i) (TabExpansion2 -inputScript $i -cursorColumn $i.Length).CompletionMatches.CompletionText", ("i", input)).ThrowOnError().Output.Select(o => o.ToString()).ToList();
+            if (completions.Count > 0)
+            {
+                return completions;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return [];
+    }
+
     /// <summary>A pipeline ready to invoke (for tests that stop it midway).</summary>
     public System.Management.Automation.PowerShell Start(string script, params (string Name, object? Value)[] parameters)
     {

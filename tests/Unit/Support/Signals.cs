@@ -13,6 +13,14 @@ public static class Signals
         return written.Task;
     }
 
+    /// <summary>Completes when the pipeline writes its first information record (a script's Write-Information: it got that far).</summary>
+    public static Task FirstInformation(System.Management.Automation.PowerShell shell)
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        shell.Streams.Information.DataAdded += (_, _) => written.TrySetResult();
+        return written.Task;
+    }
+
     /// <summary>Waits for <paramref name="signal"/>, failing the test after a generous bound rather than hanging it.</summary>
     public static async Task Within(this Task signal, TimeSpan bound, string what)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Specialized;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -33,6 +34,9 @@ namespace Kernel.PowerShell.Api
 
         public string? ProxyId { get; set; }
 
+        /// <summary>The extensions to load, in order (resolved to ids).</summary>
+        public IReadOnlyList<string>? ExtensionIds { get; set; }
+
         public KernelBrowserViewport? Viewport { get; set; }
 
         public bool? KioskMode { get; set; }
@@ -47,6 +51,7 @@ namespace Kernel.PowerShell.Api
             yield return Field("timeout_seconds", TimeoutSeconds);
             yield return Field("profile", ProfileId == null ? null : ProfileField(ProfileId, SaveProfileChanges));
             yield return Field("proxy_id", ProxyId);
+            yield return Field("extensions", ExtensionIds == null ? null : ExtensionsField(ExtensionIds));
             yield return Field("viewport", Viewport == null ? null : ViewportField(Viewport));
             yield return Field("kiosk_mode", KioskMode);
             yield return Field("start_url", StartUrl);
@@ -64,6 +69,10 @@ namespace Kernel.PowerShell.Api
 
             return profile;
         }
+
+        /// <summary>The API's extension selectors: <c>[{"id": …}, …]</c>.</summary>
+        internal static OrderedDictionary[] ExtensionsField(IEnumerable<string> extensionIds) =>
+            extensionIds.Select(id => new OrderedDictionary { ["id"] = id }).ToArray();
 
         internal static OrderedDictionary ViewportField(KernelBrowserViewport viewport)
         {

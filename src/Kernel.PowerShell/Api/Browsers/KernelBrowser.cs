@@ -26,6 +26,7 @@ namespace Kernel.PowerShell
             IReadOnlyDictionary<string, string>? tags,
             KernelProfile? profile,
             string? proxyId,
+            KernelBrowserPoolRef? pool,
             KernelBrowserViewport? viewport,
             bool kioskMode,
             bool gpu,
@@ -46,6 +47,8 @@ namespace Kernel.PowerShell
             Tags = tags ?? NoTags;
             Profile = profile;
             ProxyId = proxyId;
+            PoolId = pool?.Id;
+            PoolName = pool?.Name;
             Viewport = viewport;
             KioskMode = kioskMode;
             Gpu = gpu;
@@ -74,6 +77,8 @@ namespace Kernel.PowerShell
             Tags = given.StringMap(nameof(Tags));
             Profile = given.Optional<KernelProfile?>(nameof(Profile), null);
             ProxyId = given.Optional<string?>(nameof(ProxyId), null);
+            PoolId = given.Optional<string?>(nameof(PoolId), null);
+            PoolName = given.Optional<string?>(nameof(PoolName), null);
             Viewport = given.Optional<KernelBrowserViewport?>(nameof(Viewport), null);
             KioskMode = given.Optional(nameof(KioskMode), false);
             Gpu = given.Optional(nameof(Gpu), false);
@@ -113,6 +118,12 @@ namespace Kernel.PowerShell
         public KernelProfile? Profile { get; }
 
         public string? ProxyId { get; }
+
+        /// <summary>The pool the session was taken from (Lock-KernelBrowser), or null.</summary>
+        public string? PoolId { get; }
+
+        /// <summary>That pool's name, if it has one.</summary>
+        public string? PoolName { get; }
 
         public KernelBrowserViewport? Viewport { get; }
 
@@ -214,6 +225,20 @@ namespace Kernel.PowerShell
             : base(browser, browser?.Id!)
         {
         }
+    }
+
+    /// <summary>The pool a browser belongs to, as the API names it (its pool field).</summary>
+    internal sealed class KernelBrowserPoolRef
+    {
+        public KernelBrowserPoolRef(string id, string? name)
+        {
+            Id = id;
+            Name = name;
+        }
+
+        public string Id { get; }
+
+        public string? Name { get; }
     }
 
     internal static class BrowserStatus

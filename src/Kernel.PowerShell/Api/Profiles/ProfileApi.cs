@@ -19,16 +19,7 @@ namespace Kernel.PowerShell.Api
         /// The stored profile into <paramref name="target"/>: a zstd-compressed tar by default, a plain tar with
         /// <paramref name="format"/> tar. Waits while the API answers 202 (the profile has no saved state yet).
         /// </summary>
-        public async Task<FileInfo> DownloadProfileAsync(string idOrName, string? format, FileDownload target, TimeSpan readyTimeout, IOperationObserver observer, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await DownloadAsync(ProfileApi.Resource.ItemPath(idOrName) + "/download" + new Query().With("format", format), "application/octet-stream", target, readyTimeout, $"profile {idOrName}", observer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KernelApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-                throw new KernelObjectNotFoundException("profile", idOrName, byName: false, ex);
-            }
-        }
+        public Task<FileInfo> DownloadProfileAsync(string idOrName, string? format, FileDownload target, TimeSpan readyTimeout, IOperationObserver observer, CancellationToken cancellationToken) =>
+            DownloadAboutAsync(ProfileApi.Resource, idOrName, ProfileApi.Resource.ItemPath(idOrName) + "/download" + new Query().With("format", format), target, readyTimeout, observer, cancellationToken);
     }
 }

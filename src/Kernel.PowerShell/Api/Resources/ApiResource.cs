@@ -3,16 +3,19 @@ using System;
 namespace Kernel.PowerShell.Api
 {
     /// <summary>
-    /// One kind of object the API serves under a path of its own (/browsers, /profiles, /proxies): how its
+    /// One kind of object the API serves under a path of its own (/browsers, /profiles, /proxies, /extensions, /browser_pools): how its
     /// objects are told apart and how a name is looked up. The generic calls of <see cref="KernelApiClient"/>
     /// (get, list, create, update, delete, resolve, list by name) take one; a new resource is one more of these.
     /// </summary>
     internal sealed class ApiResource<T>
         where T : class
     {
-        public ApiResource(string path, string noun, string plural, Func<T, string> idOf, Func<T, string?> nameOf, bool namesInPath, string nameQuery, string? namedAs = null)
+        private readonly string _readSuffix;
+
+        public ApiResource(string path, string noun, string plural, Func<T, string> idOf, Func<T, string?> nameOf, bool namesInPath, string nameQuery, string? namedAs = null, string? readSuffix = null)
         {
             NamedAs = namedAs ?? "is named";
+            _readSuffix = readSuffix ?? string.Empty;
             Path = path;
             Noun = noun;
             Plural = plural;
@@ -47,6 +50,12 @@ namespace Kernel.PowerShell.Api
         public string NamedAs { get; }
 
         public string ItemPath(string idOrName) => Path + "/" + Uri.EscapeDataString(idOrName);
+
+        /// <summary>
+        /// Where one object is read: its path, or a sub-path where the item's own path serves something else
+        /// (an extension's path is its archive; its metadata is <c>…/metadata</c>).
+        /// </summary>
+        public string ReadPath(string idOrName) => ItemPath(idOrName) + _readSuffix;
 
         /// <summary>The error for a name that no object of this resource has.</summary>
         public KernelObjectNotFoundException NameNotFound(string name) =>

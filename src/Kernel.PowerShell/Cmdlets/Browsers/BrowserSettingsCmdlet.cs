@@ -11,10 +11,10 @@ using Kernel.PowerShell.Diagnostics;
 namespace Kernel.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Base of the cmdlets that describe how a browser is made (New-KernelBrowser; a pool's browsers take the
-    /// same): headless or not, stealth, the inactivity timeout, a profile (and whether to save into it), a proxy,
-    /// the viewport, kiosk mode and a start URL. A profile or proxy given by name or id is looked up when the
-    /// command runs: an unknown one is an ObjectNotFound error before anything is created.
+    /// Base of the cmdlets that describe how a browser is made (New-KernelBrowser, New-KernelBrowserPool for its
+    /// browsers): headless or not, stealth, the inactivity timeout, a profile, a proxy, extensions, the viewport,
+    /// kiosk mode and a start URL. A profile, proxy or extension given by name or id is looked up when the command
+    /// runs: an unknown one is an ObjectNotFound error before anything is created.
     /// </summary>
     public abstract class BrowserSettingsCmdlet : KernelSessionCmdlet
     {
@@ -36,14 +36,17 @@ namespace Kernel.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(KernelResourceCompleter))]
         public KernelProfileReference? Profile { get; set; }
 
-        /// <summary>Write what the session changes (cookies, logins) back to the profile when it ends.</summary>
-        [Parameter]
-        public SwitchParameter SaveProfileChanges { get; set; }
-
         /// <summary>The proxy to route through: its id, its name, or a proxy object (piped objects bind here).</summary>
         [Parameter(ValueFromPipeline = true)]
         [ArgumentCompleter(typeof(KernelResourceCompleter))]
         public KernelProxyReference? Proxy { get; set; }
+
+        /// <summary>Extensions to load, in order: their names, their ids, or extension objects.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateCount(1, 20)]
+        [ArgumentCompleter(typeof(KernelResourceCompleter))]
+        public KernelExtensionReference[]? Extension { get; set; }
 
         /// <summary>The window size: 1920x1080, 1280x800@60, or @{ Width = 1280; Height = 800 }.</summary>
         [Parameter]
@@ -58,38 +61,67 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public Uri? StartUrl { get; set; }
 
+        /// <summary>Whether the browser writes what it changes back to its profile when it ends (pooled browsers never do).</summary>
+        internal virtual bool SavesProfileChanges => false;
+
         /// <summary>Stops the command when the settings cannot be sent as they are (call it per record: -Profile may come from the pipeline).</summary>
         internal void ValidateSettings()
         {
-            if (SaveProfileChanges && Profile == null)
+            if (SavesProfileChanges && Profile == null)
             {
                 ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, null, "-SaveProfileChanges needs -Profile (or a profile piped in)."));
             }
 
-            if (Timeout is { } timeout && (timeout < TimeSpan.FromSeconds(10) || timeout > TimeSpan.FromHours(72)))
+            if ((TimeoutProblem(Timeout) ?? StartUrlProblem(StartUrl)) is { } problem)
             {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, timeout, $"-Timeout must be from 10 seconds to 72 hours, not {timeout}."));
-            }
-
-            if (StartUrl != null && (!StartUrl.IsAbsoluteUri || (StartUrl.Scheme != Uri.UriSchemeHttp && StartUrl.Scheme != Uri.UriSchemeHttps)))
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, StartUrl, $"-StartUrl must be an http or https URL, not '{StartUrl}'."));
+                ThrowTerminatingError(problem);
             }
         }
 
-        /// <summary>The settings, with the profile and proxy looked up (by name or id) unless objects were given.</summary>
+        /// <summary>The error for a browser inactivity timeout Kernel does not take (10 s to 72 h); null when it does.</summary>
+        internal static ErrorRecord? TimeoutProblem(TimeSpan? timeout) =>
+            timeout is { } value && (value < TimeSpan.FromSeconds(10) || value > TimeSpan.FromHours(72))
+                ? ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, value, $"-Timeout must be from 10 seconds to 72 hours, not {value}.")
+                : null;
+
+        /// <summary>The error for a start URL that is not http or https; null when it is (or none is given).</summary>
+        internal static ErrorRecord? StartUrlProblem(Uri? startUrl) =>
+            startUrl != null && (!startUrl.IsAbsoluteUri || (startUrl.Scheme != Uri.UriSchemeHttp && startUrl.Scheme != Uri.UriSchemeHttps))
+                ? ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, startUrl, $"-StartUrl must be an http or https URL, not '{startUrl}'.")
+                : null;
+
+        /// <summary>What ShouldProcess names besides the browser: " with profile x through proxy y with extensions a, b".</summary>
+        internal string DescribeSettings() =>
+            (Profile == null ? string.Empty : $" with profile {Profile}")
+            + (Proxy == null ? string.Empty : $" through proxy {Proxy}")
+            + (Extension == null ? string.Empty : $" with extension{(Extension.Length == 1 ? string.Empty : "s")} {string.Join(", ", Extension.Select(e => e.ToString()))}");
+
+        /// <summary>The settings, with the profile, proxy and extensions looked up (by name or id) unless objects were given.</summary>
         internal async Task<BrowserSettings> ResolveSettingsAsync(KernelApiClient client, IOperationObserver observer, CancellationToken cancellationToken) => new BrowserSettings
         {
+            ExtensionIds = Extension == null ? null : await ExtensionIdsAsync(client, Extension, observer, cancellationToken).ConfigureAwait(false),
             Headless = Headless.IsPresent ? true : (bool?)null,
             Stealth = Stealth.IsPresent ? true : (bool?)null,
             TimeoutSeconds = Timeout is { } timeout ? (int)Math.Ceiling(timeout.TotalSeconds) : (int?)null,
             ProfileId = Profile == null ? null : ProfileApi.Resource.IdOf(await client.ResolveAsync(ProfileApi.Resource, Profile, observer, cancellationToken).ConfigureAwait(false)),
-            SaveProfileChanges = SaveProfileChanges,
+            SaveProfileChanges = SavesProfileChanges,
             ProxyId = Proxy == null ? null : ProxyApi.Resource.IdOf(await client.ResolveAsync(ProxyApi.Resource, Proxy, observer, cancellationToken).ConfigureAwait(false)),
             Viewport = Viewport,
             KioskMode = Kiosk.IsPresent ? true : (bool?)null,
             StartUrl = StartUrl?.AbsoluteUri,
         };
+
+        /// <summary>The ids of the extensions given, in order; an unknown one is an ObjectNotFound error naming it.</summary>
+        internal static async Task<IReadOnlyList<string>> ExtensionIdsAsync(KernelApiClient client, IEnumerable<KernelExtensionReference> extensions, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var ids = new List<string>();
+            foreach (var extension in extensions)
+            {
+                ids.Add(ExtensionApi.Resource.IdOf(await client.ResolveAsync(ExtensionApi.Resource, extension, observer, cancellationToken).ConfigureAwait(false)));
+            }
+
+            return ids;
+        }
 
         /// <summary>A -Tag hashtable as the API's tags: text keys and values.</summary>
         internal static Dictionary<string, string>? Tags(IDictionary? tags) =>

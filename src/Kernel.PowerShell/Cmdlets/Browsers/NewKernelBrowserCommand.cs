@@ -21,6 +21,10 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public Hashtable? Tag { get; set; }
 
+        /// <summary>Write what the session changes (cookies, logins) back to the profile when it ends.</summary>
+        [Parameter]
+        public SwitchParameter SaveProfileChanges { get; set; }
+
         /// <summary>GPU acceleration (headful browsers, on plans that have it).</summary>
         [Parameter]
         public SwitchParameter Gpu { get; set; }
@@ -31,38 +35,30 @@ namespace Kernel.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(InvocationIdCompleter))]
         public string? InvocationId { get; set; }
 
+        internal override bool SavesProfileChanges => SaveProfileChanges;
+
         protected override void ProcessRecord()
         {
             ValidateSettings();
             var session = ResolveSession();
             var what = Name == null ? "a browser" : $"browser '{Name}'";
-            if (!ShouldProcess($"{what} on {session.BaseUri}{(Profile == null ? string.Empty : $" with profile {Profile}")}{(Proxy == null ? string.Empty : $" through proxy {Proxy}")}", "Create"))
+            if (!ShouldProcess($"{what} on {session.BaseUri}{DescribeSettings()}", "Create"))
             {
                 return;
             }
 
-            try
+            WriteCreated(session, "Creating " + what, Name, async (observer, token) =>
             {
-                var browser = Run("Creating " + what, async (observer, token) =>
+                var settings = await ResolveSettingsAsync(session.Client, observer, token).ConfigureAwait(false);
+                var fields = settings.Fields().Concat(new[]
                 {
-                    var settings = await ResolveSettingsAsync(session.Client, observer, token).ConfigureAwait(false);
-                    var fields = settings.Fields().Concat(new[]
-                    {
-                        BrowserSettings.Field("name", Name),
-                        BrowserSettings.Field("tags", Tags(Tag)),
-                        BrowserSettings.Field("gpu", Gpu.IsPresent ? true : (bool?)null),
-                        BrowserSettings.Field("invocation_id", InvocationId),
-                    });
-                    return await session.Client.CreateAsync(BrowserApi.Resource, fields, observer, token).ConfigureAwait(false);
+                    BrowserSettings.Field("name", Name),
+                    BrowserSettings.Field("tags", Tags(Tag)),
+                    BrowserSettings.Field("gpu", Gpu.IsPresent ? true : (bool?)null),
+                    BrowserSettings.Field("invocation_id", InvocationId),
                 });
-                session.Completions.Clear();
-                WriteVerbose($"Created browser {browser.Id}{(browser.Name == null ? string.Empty : $" ({browser.Name})")}.");
-                WriteObject(browser);
-            }
-            catch (Exception ex) when (IsFailure(ex))
-            {
-                WriteFailure(ex, Name);
-            }
+                return await session.Client.CreateAsync(BrowserApi.Resource, fields, observer, token).ConfigureAwait(false);
+            }, browser => $"Created browser {browser.Id}{(browser.Name == null ? string.Empty : $" ({browser.Name})")}.");
         }
     }
 }

@@ -11,18 +11,24 @@ using Kernel.PowerShell.Session;
 namespace Kernel.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Tab completion of browsers, profiles and proxies (and a browser's replays), from the session's short-lived
-    /// cache like the apps'. Which resource: a parameter named after one (-Browser, -Profile, -Proxy) means it,
+    /// Tab completion of browsers, profiles, proxies, extensions and browser pools (and a browser's replays), from the session's short-lived
+    /// cache like the apps'. Which resource: a parameter named after one (-Browser, -Profile, -Proxy, -Extension, -Pool) means it,
     /// otherwise the command's noun does (Get-KernelProfile -Name). -Id completes ids, -ReplayId the replays of
     /// the -Browser given, every other parameter names (an id where an object has no name).
     /// </summary>
     public sealed class KernelResourceCompleter : KernelCompleter
     {
+        private static readonly IResourceCompletion Pools =
+            new ResourceCompletion<KernelBrowserPool>(BrowserPoolApi.Resource, p => $"{p.Name ?? p.Id} {p.AvailableCount} free, {p.AcquiredCount} taken of {p.Size}");
+
         private static readonly Dictionary<string, IResourceCompletion> Resources = new Dictionary<string, IResourceCompletion>(StringComparer.OrdinalIgnoreCase)
         {
             ["Browser"] = new ResourceCompletion<KernelBrowser>(BrowserApi.Resource, b => $"{b.Name ?? b.Id} {b.Status} {b.CreatedAt.LocalDateTime:yyyy-MM-dd HH:mm}"),
             ["Profile"] = new ResourceCompletion<KernelProfile>(ProfileApi.Resource, p => $"{p.Name ?? p.Id} {p.UpdatedAt?.LocalDateTime.ToString("yyyy-MM-dd HH:mm") ?? "(never saved)"}"),
             ["Proxy"] = new ResourceCompletion<KernelProxy>(ProxyApi.Resource, p => $"{p.Name ?? p.Id} {p.Type} {p.Location}"),
+            ["Extension"] = new ResourceCompletion<KernelExtension>(ExtensionApi.Resource, e => $"{e.Name ?? e.Id} {Bytes.Format(e.SizeBytes)} {e.CreatedAt.LocalDateTime:yyyy-MM-dd HH:mm}"),
+            ["Pool"] = Pools,
+            ["BrowserPool"] = Pools,
         };
 
         internal override (string Key, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>> Fetch) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters)

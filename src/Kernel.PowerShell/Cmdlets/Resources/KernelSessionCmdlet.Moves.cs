@@ -1,7 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Kernel.PowerShell.Api;
+using Kernel.PowerShell.Diagnostics;
+using Kernel.PowerShell.Session;
 
 namespace Kernel.PowerShell.Cmdlets
 {
@@ -84,6 +88,26 @@ namespace Kernel.PowerShell.Cmdlets
             foreach (var name in missing)
             {
                 WriteFailure(resource.NameNotFound(name), name);
+            }
+        }
+
+        /// <summary>
+        /// Creates one object (a browser, a pool, an extension) off the pipeline thread, clears the session's
+        /// completion cache, says on Verbose what <paramref name="made"/> describes, and writes the object; a
+        /// failure is an error about <paramref name="target"/>.
+        /// </summary>
+        internal void WriteCreated<T>(KernelSession session, string activity, object? target, Func<IOperationObserver, CancellationToken, Task<T>> create, Func<T, string> made)
+        {
+            try
+            {
+                var created = Run(activity, create);
+                session.Completions.Clear();
+                WriteVerbose(made(created));
+                WriteObject(created);
+            }
+            catch (Exception ex) when (IsFailure(ex))
+            {
+                WriteFailure(ex, target);
             }
         }
 

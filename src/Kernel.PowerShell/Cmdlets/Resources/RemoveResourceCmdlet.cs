@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace Kernel.PowerShell.Cmdlets
@@ -18,6 +19,9 @@ namespace Kernel.PowerShell.Cmdlets
         /// <summary>The ShouldProcess action, such as "End the session".</summary>
         internal abstract string RemoveAction { get; }
 
+        /// <summary>The DELETE's JSON body, where the API takes one; null for none.</summary>
+        internal virtual IEnumerable<KeyValuePair<string, object?>>? DeleteFields => null;
+
         protected override void ProcessRecord()
         {
             var session = ResolveSession();
@@ -33,7 +37,7 @@ namespace Kernel.PowerShell.Cmdlets
                 {
                     Run($"Removing {what}", async (observer, token) =>
                     {
-                        await session.Client.DeleteAsync(Resource, target.IdOrName, observer, token).ConfigureAwait(false);
+                        await session.Client.DeleteAsync(Resource, target.IdOrName, DeleteFields, observer, token).ConfigureAwait(false);
                         return true;
                     });
                     session.Completions.Clear();

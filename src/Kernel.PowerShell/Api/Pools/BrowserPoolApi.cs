@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Kernel.PowerShell.Diagnostics;
+
+namespace Kernel.PowerShell.Api
+{
+    /// <summary>Browser pools (the pinned SDK's browser-pools.d.ts): addressed by id or name, names unique in a project and filtered exactly with <c>name</c>.</summary>
+    internal static class BrowserPoolApi
+    {
+        public static readonly ApiResource<KernelBrowserPool> Resource =
+            new ApiResource<KernelBrowserPool>("browser_pools", "browser pool", "browser pools", p => p.Id, p => p.Name, namesInPath: true, nameQuery: "name");
+
+        /// <summary>
+        /// The longest single acquire request: a longer wait is several in a row (the API's advice on 204), so no
+        /// proxy between here and Kernel sees a request idle for long.
+        /// </summary>
+        public static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(60);
+    }
+
+    internal sealed partial class KernelApiClient
+    {
+        /// <summary>
+        /// Takes a browser from the pool, waiting up to <paramref name="wait"/> for one to come free: long polls
+        /// (acquire_timeout_seconds) of at most <see cref="BrowserPoolApi.LongestPoll"/>, each with a request timeout
+        /// that outlasts the wait it asks for. Null when none came free in time (the API answered 204 until then);
+        /// a zero wait asks once, for a browser free now. Never sent twice unless it cannot have arrived: a lease
+        /// whose answer was lost is not taken again.
+        /// </summary>
+        /// <param name="lease">The lease's own fields (name, tags, start_url).</param>
+        public async Task<KernelBrowser?> AcquireBrowserAsync(string pool, TimeSpan wait, IEnumerable<KeyValuePair<string, object?>> lease, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var started = DateTimeOffset.UtcNow;
+            var deadline = started + wait;
+            var path = BrowserPoolApi.Resource.ItemPath(pool) + "/acquire";
+            while (true)
+            {
+                var left = deadline - DateTimeOffset.UtcNow;
+                var poll = left <= TimeSpan.Zero ? TimeSpan.Zero : left < BrowserPoolApi.LongestPoll ? left : BrowserPoolApi.LongestPoll;
+                var seconds = (int)Math.Ceiling(poll.TotalSeconds);
+                observer.Progress(new OperationProgress(
+                    OperationPhase.Wait,
+                    (long)(DateTimeOffset.UtcNow - started).TotalSeconds,
+                    (long)wait.TotalSeconds,
+                    $"For a free browser of pool {pool} ({Math.Max(0, (int)Math.Ceiling(left.TotalSeconds))} s left)"));
+                var fields = lease.Concat(new[] { BrowserSettings.Field("acquire_timeout_seconds", seconds) }).ToList();
+                (string Body, HttpStatusCode Status) answer;
+                try
+                {
+                    answer = await SendForStatusAsync(HttpMethod.Post, path, fields, observer, cancellationToken, TimeSpan.FromSeconds(seconds) + RequestTimeout).ConfigureAwait(false);
+                }
+                catch (KernelApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new KernelObjectNotFoundException(BrowserPoolApi.Resource.Noun, pool, byName: false, ex);
+                }
+
+                if (answer.Status != HttpStatusCode.NoContent)
+                {
+                    return WireFormat.Current.ParseResource<KernelBrowser>(answer.Body);
+                }
+
+                if (DateTimeOffset.UtcNow >= deadline)
+                {
+                    return null;
+                }
+
+                observer.Verbose($"No browser of pool {pool} came free within {seconds} s; asking again ({Math.Ceiling((deadline - DateTimeOffset.UtcNow).TotalSeconds)} s left).");
+            }
+        }
+
+        /// <summary>Gives a taken browser back: reused as it is, or ended and replaced by a fresh one.</summary>
+        public Task ReleaseBrowserAsync(string pool, string sessionId, bool reuse, IOperationObserver observer, CancellationToken cancellationToken) =>
+            SendAboutAsync(
+                BrowserPoolApi.Resource,
+                pool,
+                HttpMethod.Post,
+                BrowserPoolApi.Resource.ItemPath(pool) + "/release",
+                new[] { BrowserSettings.Field("session_id", sessionId), BrowserSettings.Field("reuse", reuse) },
+                observer,
+                cancellationToken);
+
+        /// <summary>Ends the pool's idle browsers (leased ones are left alone); the pool refills at its fill rate.</summary>
+        public Task FlushBrowserPoolAsync(string pool, IOperationObserver observer, CancellationToken cancellationToken) =>
+            SendAboutAsync(BrowserPoolApi.Resource, pool, HttpMethod.Post, BrowserPoolApi.Resource.ItemPath(pool) + "/flush", null, observer, cancellationToken);
+    }
+}
