@@ -49,7 +49,7 @@ Describe 'The Kernel cmdlets against the emulator' {
             $deployment.AppName | Should -Be 'page-title'
             $deployment.AppVersion | Should -Be '3.1'
             $deployment.App.Actions.Name | Should -Be @('get-page-title', 'health')
-            $info.MessageData | Should -Contain "App 'page-title' deployed (version 3.1); actions: get-page-title, health."
+            ($info | Where-Object Tags -Contains Kernel).MessageData | Should -Match '^App page-title 3\.1 deployed in \d+\.\d s \(5 files, [\d.]+ KB\); invoke with: Invoke-KernelAction page-title get-page-title -Version 3\.1$'
         }
 
         It 'deploys a ready ZIP and checks its entrypoint before uploading' {
