@@ -172,6 +172,15 @@ Describe 'The Kernel cmdlets against the emulator' {
             ($invocation.Payload | ConvertFrom-Json).url | Should -Be 'https://example.com'
         }
 
+        It 'gives the output as ConvertFrom-Json does: PSCustomObjects, nested, shown the same way' {
+            $invocation = Invoke-KernelAction -AppName page-title -ActionName health -Payload @{ customer = @{ name = 'Ada'; tier = 'gold' } }
+
+            $invocation.Output | Should -BeOfType System.Management.Automation.PSCustomObject
+            $invocation.Output.payload.customer | Should -BeOfType System.Management.Automation.PSCustomObject
+            ($invocation.Output | Format-List | Out-String) | Should -Be ($invocation.OutputJson | ConvertFrom-Json | Format-List | Out-String)
+            ($invocation.Output | Out-String) | Should -Not -Match 'Key|Value|System\.Collections'
+        }
+
         It 'sends a JSON string payload as it is and refuses one that is not JSON' {
             (Invoke-KernelAction page-title health -Payload '{"deep":{"x":[1,2]}}').Output.payload.deep.x | Should -Be @(1, 2)
             { Invoke-KernelAction page-title health -Payload 'not json' -ErrorAction Stop } |
