@@ -70,8 +70,8 @@ $null = New-KernelDeployment -Path $App -EntrypointRelPath main.py -Wait -Inform
 
         It 'shows a deployment as a table with its id and status' {
             $table = New-KernelDeployment -Path $example -EntrypointRelPath main.py | Wait-KernelDeployment | Format-Table | Out-String
-            $table | Should -Match 'Id\s+Status\s+App\s+Entrypoint\s+Created'
-            $table | Should -Match '\s+running\s+page-title latest\s+main\.py'
+            $table | Should -Match 'Id\s+Status\s+Created\s+Deployment'
+            $table | Should -Match '\s+running\s+\d{4}-\d\d-\d\d \d\d:\d\d page-title latest, main\.py'
         }
 
         It 'gets a deployment by id' {

@@ -20,7 +20,7 @@ Describe 'The package''s files' {
 
     It 'holds the module, its dependencies, its help, its licence, the emulator and the example app' {
         $needed = @(
-            'Kernel.psd1', 'Kernel.PowerShell.dll', 'Kernel.Format.ps1xml', 'LICENSE'
+            'Kernel.psd1', 'Kernel.PowerShell.dll', 'Kernel.Format.ps1xml', 'Kernel.Types.ps1xml', 'LICENSE'
             'dependencies/Kernel.PowerShell.Json.dll', 'dependencies/System.Text.Json.dll', 'dependencies/core/System.Text.Json.dll'
             'en-US/Kernel.PowerShell.dll-Help.xml', 'en-US/about_Kernel.help.txt'
             # Framework-dependent, started as `dotnet Kernel.Emulator.dll`.

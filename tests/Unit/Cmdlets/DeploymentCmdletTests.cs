@@ -31,6 +31,29 @@ public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDis
     }
 
     [Fact]
+    public void Get_says_which_app_version_a_deployment_serves_from_one_listing_of_the_apps_per_call()
+    {
+        using var shell = new PowerShellSession();
+        shell.ConnectInOwnProject(_emulator);
+        using var broken = new TempFolder().With("main.py", "print('no app here')\n");
+        var running = shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Version 2.0 -Wait", ("path", RepositoryPaths.Example("page-title"))).ThrowOnError().Single<KernelDeployment>();
+        shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Wait -ErrorAction SilentlyContinue", ("path", broken.Path));
+        shell.Run("param($emu) $emu | Clear-KernelEmulatorJournal", ("emu", _emulator.Emulator)).ThrowOnError();
+
+        var listed = shell.Run("Get-KernelDeployment").ThrowOnError().Output.Select(o => (KernelDeployment)o.BaseObject).ToList();
+        var byId = shell.Run("param($ids) Get-KernelDeployment -Id $ids", ("ids", listed.Select(d => d.Id).ToArray())).ThrowOnError().Output.Select(o => (KernelDeployment)o.BaseObject).ToList();
+        var requests = shell.Run("param($emu) $emu | Get-KernelEmulatorJournal -Path /apps", ("emu", _emulator.Emulator)).ThrowOnError().Output;
+
+        foreach (var deployments in new[] { listed, byId })
+        {
+            Assert.Equal(("page-title", "2.0"), (deployments.Single(d => d.Id == running.Id).AppName, deployments.Single(d => d.Id == running.Id).AppVersion));
+            Assert.Null(deployments.Single(d => d.Status == "failed").App);
+        }
+
+        Assert.Equal(2, requests.Count);
+    }
+
+    [Fact]
     public void New_returns_the_created_deployment_before_it_runs()
     {
         var deployment = _shell.Run(
