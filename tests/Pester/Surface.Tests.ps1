@@ -302,21 +302,24 @@ Describe 'The Kernel cmdlets against the emulator' {
             }
         }
 
-        It 'completes app names, action names and ids from the session' {
-            $deployment = New-KernelDeployment -Path $example -EntrypointRelPath main.py -Wait
-            Invoke-KernelAction page-title health | Out-Null
+        It 'completes app names, action names and ids from the session; an id''s tooltip names its app' {
+            $deployment = New-KernelDeployment -Path $example -EntrypointRelPath main.py -Version 4.2 -Wait
+            $invocation = Invoke-KernelAction page-title health -Version 4.2
 
             function Complete([string] $line) {
                 # The first call may only start the fetch; the cache answers the next one.
                 $null = TabExpansion2 -inputScript $line -cursorColumn $line.Length
                 Start-Sleep -Milliseconds 300
-                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
             }
 
-            Complete 'Invoke-KernelAction -AppName page' | Should -Contain 'page-title'
-            Complete 'Invoke-KernelAction -AppName page-title -ActionName h' | Should -Be @('health')
-            Complete "Get-KernelDeployment -Id $($deployment.Id.Substring(0, 6))" | Should -Contain $deployment.Id
-            Complete 'New-KernelDeployment -Region ' | Should -Be @('aws.us-east-1a')
+            (Complete 'Invoke-KernelAction -AppName page').CompletionText | Should -Contain 'page-title'
+            (Complete 'Invoke-KernelAction -AppName page-title -ActionName h').CompletionText | Should -Be @('health')
+            $deploymentMatch = Complete "Get-KernelDeployment -Id $($deployment.Id.Substring(0, 6))" | Where-Object CompletionText -EQ $deployment.Id
+            $deploymentMatch.ToolTip | Should -Match '^page-title 4\.2, running, created \d{4}-\d\d-\d\d \d\d:\d\d$'
+            (Complete "Wait-KernelInvocation -Id $($invocation.Id.Substring(0, 6))" | Where-Object CompletionText -EQ $invocation.Id).ToolTip |
+                Should -Match '^page-title/health 4\.2, succeeded, started \d{4}-\d\d-\d\d \d\d:\d\d$'
+            (Complete 'New-KernelDeployment -Region ').CompletionText | Should -Be @('aws.us-east-1a')
         }
 
         It 'answers completion within about 250 ms even when the API hangs' {

@@ -273,17 +273,18 @@ public sealed class BrowserCmdletTests : IClassFixture<EmulatorFixture>, IDispos
     }
 
     [Fact]
-    public void Tab_completes_browser_profile_and_proxy_names_and_ids()
+    public void Tab_completes_browser_profile_and_proxy_names_and_ids_whose_tooltips_say_what_they_are()
     {
         var browser = Run("New-KernelBrowser -Name tabbed").ThrowOnError().Single<KernelBrowser>();
-        Run("New-KernelProfile tab-profile; New-KernelProxy isp tab-proxy").ThrowOnError();
+        var profile = Run("New-KernelProfile tab-profile").ThrowOnError().Single<KernelProfile>();
+        Run("New-KernelProxy isp tab-proxy").ThrowOnError();
 
-        List<string> Complete(string input)
+        List<CompletionResult> Complete(string input)
         {
             // The cache answers within its budget; the first Tab may only start the fetch.
             for (var attempt = 0; attempt < 50; attempt++)
             {
-                var completions = _shell.Run("param($i) (TabExpansion2 -inputScript $i -cursorColumn $i.Length).CompletionMatches.CompletionText", ("i", input)).ThrowOnError().Output.Select(o => o.ToString()).ToList();
+                var completions = _shell.Run("param($i) (TabExpansion2 -inputScript $i -cursorColumn $i.Length).CompletionMatches", ("i", input)).ThrowOnError().Output.Select(o => (CompletionResult)o.BaseObject).ToList();
                 if (completions.Count > 0)
                 {
                     return completions;
@@ -295,9 +296,13 @@ public sealed class BrowserCmdletTests : IClassFixture<EmulatorFixture>, IDispos
             return [];
         }
 
-        Assert.Equal(["tabbed"], Complete("Get-KernelBrowser -Name tab"));
-        Assert.Equal([browser.Id], Complete("Remove-KernelBrowser -Id " + browser.Id[..4]));
-        Assert.Equal(["tab-profile"], Complete("New-KernelBrowser -Profile tab"));
-        Assert.Equal(["tab-proxy"], Complete("New-KernelBrowser -Proxy tab"));
+        var byName = Assert.Single(Complete("Get-KernelBrowser -Name tab"));
+        var byId = Assert.Single(Complete("Remove-KernelBrowser -Id " + browser.Id[..4]));
+        Assert.Equal(("tabbed", browser.Id), (byName.CompletionText, byId.CompletionText));
+        Assert.Matches($"^{browser.Id}, active, created \\d{{4}}-\\d\\d-\\d\\d \\d\\d:\\d\\d$", byName.ToolTip);
+        Assert.Matches("^tabbed, active, created ", byId.ToolTip);
+        Assert.Equal("tab-profile, never saved", Assert.Single(Complete("Get-KernelProfile -Id " + profile.Id[..4])).ToolTip);
+        Assert.Equal(["tab-profile"], Complete("New-KernelBrowser -Profile tab").Select(c => c.CompletionText));
+        Assert.Equal(["tab-proxy"], Complete("New-KernelBrowser -Proxy tab").Select(c => c.CompletionText));
     }
 }
