@@ -78,15 +78,15 @@ app.Use(async (context, next) =>
         return;
     }
 
-    if (!BearerAuth.IsAuthorized(context.Request, options))
+    if (!BearerAuth.IsAuthorized(context.Request, options, out var keyProject))
     {
         await KernelErrors.Answer(StatusCodes.Status401Unauthorized, "unauthorized", "Invalid or missing API key").ExecuteAsync(context);
         return;
     }
 
-    if (!ProjectScope.TryResolve(context, options))
+    if (ProjectScope.Resolve(context, options, keyProject) is { } refusal)
     {
-        await KernelErrors.NotFound("project").ExecuteAsync(context);
+        await refusal.ExecuteAsync(context);
         return;
     }
 

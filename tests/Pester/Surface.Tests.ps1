@@ -276,6 +276,16 @@ Describe 'The Kernel cmdlets against the emulator' {
             }
         }
 
+        It 'works in the project -Project names (X-Kernel-Project), the one -ProjectId names by the same id' {
+            $project = 'proj-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+            Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey -Project $project
+            $created = New-KernelDeployment -Path $example -EntrypointRelPath main.py -Wait
+
+            Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey -ProjectId $project
+            (Get-KernelDeployment).Id | Should -Be $created.Id
+            (Get-KernelApp).DeploymentId | Should -Be $created.Id
+        }
+
         It 'says to run Connect-Kernel when there is no session at all' {
             Disconnect-Kernel
             $saved = $env:KERNEL_API_KEY

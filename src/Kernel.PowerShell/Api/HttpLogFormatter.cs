@@ -19,7 +19,7 @@ namespace Kernel.PowerShell.Api
         private static readonly HashSet<string> SafeHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             "Accept", "Content-Type", "Content-Length", "User-Agent", "Date", "Retry-After", "retry-after-ms",
-            "x-should-retry", "X-Kernel-Project-Id", "X-Request-Id", "Request-Id", "X-Has-More", "X-Next-Offset",
+            "x-should-retry", "X-Kernel-Project-Id", "X-Kernel-Project", "X-Request-Id", "Request-Id", "X-Has-More", "X-Next-Offset",
             "X-Limit", "X-Offset", "X-SSE-Content-Type", "Transfer-Encoding", "Cache-Control", "Connection", "X-Retry-Count",
         };
 

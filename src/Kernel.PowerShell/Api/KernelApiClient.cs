@@ -26,28 +26,37 @@ namespace Kernel.PowerShell.Api
     {
         internal const int MaxPageSize = 100;
         internal static readonly string UserAgent = BuildUserAgent();
-        private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(() => new HttpClientHandler(), LazyThreadSafetyMode.ExecutionAndPublication);
 
         private readonly HttpClient _http;
         private long _serverClockOffsetTicks;
         private readonly SecureString _apiKey;
-        private readonly string? _projectId;
+        private readonly ProjectHeader? _project;
         private bool _toldTls;
+        private int _answered;
 
-        public KernelApiClient(Uri baseUri, SecureString apiKey, string? projectId, HttpMessageHandler? handler = null)
+        /// <summary>
+        /// A client for <paramref name="baseUri"/>. Without <paramref name="handler"/> (which tests pass, and which is
+        /// then the client's own), it uses the process's connection pool for its proxy setting (<see cref="ConnectionPools"/>).
+        /// </summary>
+        public KernelApiClient(Uri baseUri, SecureString apiKey, ProjectHeader? project, HttpMessageHandler? handler = null, ProxySettings? proxy = null)
         {
             BaseUri = baseUri;
             _apiKey = apiKey;
-            _projectId = projectId;
-            // Every session shares the process's one connection pool: a session replaced by Connect-Kernel holds no
-            // sockets of its own, so replacing sessions leaks nothing, and one still held elsewhere keeps working.
-            _http = new HttpClient(handler ?? SharedHandler.Value, disposeHandler: handler != null)
+            _project = project;
+            Proxy = proxy ?? ProxySettings.System;
+            _http = new HttpClient(handler ?? ConnectionPools.For(baseUri, Proxy), disposeHandler: handler != null)
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             };
         }
 
         public Uri BaseUri { get; }
+
+        /// <summary>How requests reach <see cref="BaseUri"/>.</summary>
+        public ProxySettings Proxy { get; }
+
+        /// <summary>True once the API accepted a request: the endpoint, the key and the project are good.</summary>
+        public bool HasAnswered => Volatile.Read(ref _answered) != 0;
 
         /// <summary>Longest wait for a plain request's answer (the official SDKs use 60 s).</summary>
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -238,9 +247,9 @@ namespace Kernel.PowerShell.Api
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", new NetworkCredential(string.Empty, _apiKey).Password);
-            if (!string.IsNullOrEmpty(_projectId))
+            if (_project != null)
             {
-                request.Headers.Add("X-Kernel-Project-Id", _projectId);
+                request.Headers.TryAddWithoutValidation(_project.Name, _project.Value);
             }
 
             return request;
@@ -255,6 +264,10 @@ namespace Kernel.PowerShell.Api
             try
             {
                 response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (IsProxyAuthenticationFailure(ex))
+            {
+                throw ProxyAuthenticationFailure(ex);
             }
             catch (HttpRequestException ex)
             {
@@ -274,7 +287,14 @@ namespace Kernel.PowerShell.Api
 
             if (response.IsSuccessStatusCode)
             {
+                Volatile.Write(ref _answered, 1);
                 return response;
+            }
+
+            if (response.StatusCode == HttpStatusCode.ProxyAuthenticationRequired)
+            {
+                response.Dispose();
+                throw ProxyAuthenticationFailure(null);
             }
 
             using (response)
@@ -296,6 +316,24 @@ namespace Kernel.PowerShell.Api
                     InnerError = error?.InnerError?.ToString(),
                 };
             }
+        }
+
+        private KernelProxyAuthenticationException ProxyAuthenticationFailure(Exception? inner) =>
+            new KernelProxyAuthenticationException(ConnectionPools.ProxyFor(BaseUri, Proxy), Proxy.DescribeCredentials(), Proxy.Credentials != null, inner);
+
+        /// <summary>
+        /// A 407 to the CONNECT that opens a tunnel to an https endpoint: .NET reports it as an exception, not as an
+        /// answer, with the status in StatusCode where the runtime sets it (the property is .NET 5 and later, read by
+        /// reflection since netstandard2.0 lacks it), else only in the message.
+        /// </summary>
+        internal static bool IsProxyAuthenticationFailure(HttpRequestException ex)
+        {
+            if (ex.GetType().GetProperty("StatusCode")?.GetValue(ex) is HttpStatusCode status)
+            {
+                return status == HttpStatusCode.ProxyAuthenticationRequired;
+            }
+
+            return ex.Message.IndexOf("proxy", StringComparison.OrdinalIgnoreCase) >= 0 && ex.Message.IndexOf("407", StringComparison.Ordinal) >= 0;
         }
 
         private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -63,6 +63,26 @@ namespace Kernel.PowerShell
         public bool BeforeSending { get; }
     }
 
+    /// <summary>
+    /// A proxy between here and the API answered 407 Proxy Authentication Required: it wants credentials it did not
+    /// get, or refused the ones it got. Trying again cannot help until the credentials change.
+    /// </summary>
+    public sealed class KernelProxyAuthenticationException : Exception
+    {
+        internal KernelProxyAuthenticationException(Uri? proxy, string credentialsOffered, bool credentialsGiven, Exception? inner = null)
+            : base($"The proxy {(proxy == null ? "between here and the Kernel API" : proxy.ToString())} answered 407 Proxy Authentication Required: {(credentialsGiven ? $"it refused {credentialsOffered}" : "it wants credentials, and none were given")}.", inner)
+        {
+            Proxy = proxy;
+            CredentialsGiven = credentialsGiven;
+        }
+
+        /// <summary>The proxy that asked, when known.</summary>
+        public Uri? Proxy { get; }
+
+        /// <summary>True when credentials were offered and refused; false when none were given.</summary>
+        public bool CredentialsGiven { get; }
+    }
+
     /// <summary>The API sent something this module cannot read (not JSON, missing fields, an unexpected shape).</summary>
     public sealed class KernelProtocolException : Exception
     {

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.ObjectModel;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Net;
 using System.Security;
 using System.Threading;
@@ -33,10 +35,30 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public Uri? BaseUri { get; set; }
 
-        /// <summary>A project id, sent as X-Kernel-Project-Id; by default the key's own project.</summary>
+        /// <summary>The project to work in, by id or exact name, sent as X-Kernel-Project; defaults to KERNEL_PROJECT, else the key's own project.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Project { get; set; }
+
+        /// <summary>A project id, sent as X-Kernel-Project-Id (as the official SDKs send it); instead of -Project.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ProjectId { get; set; }
+
+        /// <summary>A proxy to reach the API through (http://host:port); by default the system's (HTTPS_PROXY, NO_PROXY, Windows settings).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>The user name and password the proxy asks for.</summary>
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Give the proxy the current user's credentials (Windows' integrated authentication).</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
         /// <summary>How often a failed safe request (GET, DELETE, PATCH) is tried again, 0 to 10. Default 2, like the official SDKs.</summary>
         [Parameter]
@@ -78,22 +100,18 @@ namespace Kernel.PowerShell.Cmdlets
             {
                 RequirePositive(VerifyTimeout, nameof(VerifyTimeout));
             }
-            Uri baseUri;
-            try
-            {
-                baseUri = SessionStore.ResolveBaseUri(BaseUri);
-                SessionStore.RequireSafeTransport(baseUri, AllowInsecureHttp);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri, ex.Message, ex));
-                return;
-            }
-            catch (InsecureTransportException ex)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, BaseUri, ex.Message, ex));
-                return;
-            }
+            RefuseBoth(nameof(Project), Project != null, nameof(ProjectId), ProjectId != null);
+            RefuseBoth(nameof(ProxyCredential), ProxyCredential != null, nameof(ProxyUseDefaultCredentials), ProxyUseDefaultCredentials);
+            var proxy = ProxySettingsFromParameters();
+            var (project, projectSource) = WithSettingsChecked(() => SessionStore.ResolveProject(Project, ProjectId), (object?)Project ?? ProjectId);
+            var baseUri = WithSettingsChecked(
+                () =>
+                {
+                    var resolved = SessionStore.ResolveBaseUri(BaseUri);
+                    SessionStore.RequireSafeTransport(resolved, AllowInsecureHttp);
+                    return resolved;
+                },
+                BaseUri);
 
             SecureString key;
             string source;
@@ -108,19 +126,26 @@ namespace Kernel.PowerShell.Cmdlets
                     source = "-Credential parameter";
                     break;
                 default:
-                    var fromEnvironment = SessionStore.ApiKeyFromEnvironment();
-                    if (fromEnvironment == null)
+                    if (SessionStore.ApiKeyFromEnvironment() is { } fromEnvironment)
+                    {
+                        key = fromEnvironment;
+                        source = SessionStore.ApiKeyVariable + " environment variable";
+                    }
+                    else if (PromptForKey() is { } typed)
+                    {
+                        key = typed;
+                        source = "prompt";
+                    }
+                    else
                     {
                         ThrowTerminatingError(ErrorCatalog.Create(
                             ErrorCatalog.NoApiKey,
                             ErrorCategory.AuthenticationError,
                             null,
-                            $"No API key: pass -ApiKey or -Credential, or set {SessionStore.ApiKeyVariable}."));
+                            $"No API key: pass -ApiKey or -Credential, or set {SessionStore.ApiKeyVariable} (this host cannot ask for it)."));
                         return;
                     }
 
-                    key = fromEnvironment;
-                    source = SessionStore.ApiKeyVariable + " environment variable";
                     break;
             }
 
@@ -130,21 +155,94 @@ namespace Kernel.PowerShell.Cmdlets
                 return;
             }
 
-            var settings = new SessionSettings { MaxRetries = MaxRetries, RequestTimeout = RequestTimeout, IdleTimeout = IdleTimeout };
-            var session = new KernelSession(baseUri, key, source, ProjectId, settings);
+            var settings = new SessionSettings
+            {
+                MaxRetries = MaxRetries,
+                RequestTimeout = RequestTimeout,
+                IdleTimeout = IdleTimeout,
+                Project = project,
+                ProjectSource = projectSource,
+                Proxy = proxy,
+            };
+            var session = new KernelSession(baseUri, key, source, settings);
             if (!SkipVerify)
             {
                 Verify(session);
             }
 
             SessionStore.Default = session;
-            WriteVerbose($"Connected to {baseUri} with the key from the {source}{(ProjectId == null ? string.Empty : ", project " + ProjectId)}; it is now this runspace's default session.");
+            WriteVerbose($"Connected to {baseUri} with the key from the {source}"
+                + (project == null ? string.Empty : $", project '{project.Value}' from the {projectSource} (sent as {project.Name})")
+                + (proxy.Address == null ? string.Empty : $", through the proxy {proxy.Address} with {proxy.DescribeCredentials()}")
+                + $"; {(SkipVerify ? "not verified" : "verified")}; it is now this runspace's default session.");
             if (PassThru)
             {
                 WriteObject(session);
             }
         }
     
+        /// <summary>Stops the command when two parameters that exclude each other are both given.</summary>
+        private void RefuseBoth(string first, bool firstGiven, string second, bool secondGiven)
+        {
+            if (firstGiven && secondGiven)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.ConflictingParameters, ErrorCategory.InvalidArgument, null, $"-{first} and -{second} cannot be used together: give one of them."));
+            }
+        }
+
+        /// <summary>-Proxy, -ProxyCredential and -ProxyUseDefaultCredentials; without -Proxy the credentials go to the system's proxy.</summary>
+        private ProxySettings ProxySettingsFromParameters()
+        {
+            if (Proxy != null)
+            {
+                if (!Proxy.IsAbsoluteUri || Array.IndexOf(new[] { "http", "https", "socks4", "socks4a", "socks5" }, Proxy.Scheme) < 0)
+                {
+                    ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidProxy, ErrorCategory.InvalidArgument, Proxy, $"-Proxy must be an absolute URI such as http://proxy.example.com:3128, not '{Proxy.OriginalString}'."));
+                }
+
+                if (Proxy.UserInfo.Length > 0)
+                {
+                    // Neither the message nor the target may repeat the password.
+                    var withoutUser = Proxy.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+                    ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidProxy, ErrorCategory.InvalidArgument, withoutUser, $"-Proxy must not carry a user name or password (Get-KernelSession shows the proxy): give -Proxy {withoutUser} and the credentials with -ProxyCredential."));
+                }
+            }
+
+            return new ProxySettings(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials);
+        }
+
+        /// <summary>
+        /// Asks for the key through the host's secure prompt (typed input hidden, as Read-Host -AsSecureString does).
+        /// Null when the host cannot ask: pwsh -NonInteractive, a runbook, a runspace without a user interface.
+        /// </summary>
+        private SecureString? PromptForKey()
+        {
+            var ui = Host?.UI;
+            if (ui == null)
+            {
+                return null;
+            }
+
+            var field = new FieldDescription("Kernel API key")
+            {
+                HelpMessage = "The API key from the Kernel dashboard (Settings, API keys). It is not shown as you type.",
+            };
+            field.SetParameterType(typeof(SecureString));
+            try
+            {
+                var answers = ui.Prompt(
+                    "Connect-Kernel",
+                    $"No API key was given (-ApiKey, -Credential or {SessionStore.ApiKeyVariable}). Type it, or press Ctrl+C to stop.",
+                    new Collection<FieldDescription> { field });
+                return answers != null && answers.TryGetValue(field.Name, out var answer) ? answer?.BaseObject as SecureString : null;
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException || ex is NotImplementedException)
+            {
+                // The host has no one to ask.
+                return null;
+            }
+        }
+
         /// <summary>One cheap call (the first deployment) proves the endpoint answers and accepts the key.</summary>
         private void Verify(KernelSession session)
         {
@@ -159,15 +257,22 @@ namespace Kernel.PowerShell.Cmdlets
                 });
                 WriteVerbose($"{session.BaseUri} accepted the key.");
             }
+            catch (KernelProxyAuthenticationException ex)
+            {
+                session.Dispose();
+                ThrowTerminatingError(ErrorCatalog.FromException(ex, session.BaseUri));
+            }
             catch (Exception ex) when (IsFailure(ex))
             {
                 session.Dispose();
                 var (category, advice) = ex switch
                 {
+                    KernelApiException api when api.StatusCode == HttpStatusCode.Forbidden && session.Project != null =>
+                        (ErrorCategory.PermissionDenied, $"it refused project '{session.Project}' from the {session.ProjectSource} with the API key from the {session.ApiKeySource} ({api.Message}). A project-scoped key works only in its own project: check the project, or the key"),
                     KernelApiException api when api.StatusCode == HttpStatusCode.Unauthorized || api.StatusCode == HttpStatusCode.Forbidden =>
                         (ErrorCategory.AuthenticationError, $"it rejected the API key from the {session.ApiKeySource} ({api.Message}). Check the key"),
-                    KernelApiException api when api.StatusCode == HttpStatusCode.NotFound && ProjectId != null =>
-                        (ErrorCategory.ObjectNotFound, $"it does not know project '{ProjectId}' ({api.Message}). Check -ProjectId"),
+                    KernelApiException api when api.StatusCode == HttpStatusCode.NotFound && session.Project != null =>
+                        (ErrorCategory.ObjectNotFound, $"it does not know project '{session.Project}' from the {session.ProjectSource} ({api.Message}). Check the project"),
                     KernelConnectionException connection =>
                         (ErrorCategory.ConnectionError, $"{connection.InnerException?.InnerException?.Message ?? connection.Message}. Check -BaseUri (or KERNEL_BASE_URL) and the network"),
                     OperationCanceledException _ =>

@@ -49,6 +49,10 @@ namespace Kernel.PowerShell.Cmdlets
         public const string AppWithoutDeployment = "AppWithoutDeployment";
         public const string InvocationAlreadyFinished = "InvocationAlreadyFinished";
         public const string AsyncOnly = "AsyncOnly";
+        public const string ConflictingParameters = "ConflictingParameters";
+        public const string InvalidProxy = "InvalidProxy";
+        public const string InvalidProject = "InvalidProject";
+        public const string ProxyAuthenticationRequired = "ProxyAuthenticationRequired";
 
         public static ErrorRecord FromException(Exception exception, object? target)
         {
@@ -77,6 +81,8 @@ namespace Kernel.PowerShell.Cmdlets
                     return record;
                 case DeploymentNotCreatedException notCreated:
                     return new ErrorRecord(notCreated, notCreated.Certain ? DeploymentNotCreated : DeploymentUnconfirmed, ErrorCategory.ConnectionError, target);
+                case KernelProxyAuthenticationException proxy:
+                    return ProxyFailure(proxy, target);
                 case KernelConnectionException connection:
                     return new ErrorRecord(connection, ApiUnreachable, ErrorCategory.ConnectionError, target);
                 case TimeoutException timeout:
@@ -90,6 +96,19 @@ namespace Kernel.PowerShell.Cmdlets
                 default:
                     return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
             }
+        }
+
+        /// <summary>A 407, with the Connect-Kernel parameters that fix it in the message and the RecommendedAction.</summary>
+        private static ErrorRecord ProxyFailure(KernelProxyAuthenticationException proxy, object? target)
+        {
+            var command = $"Connect-Kernel{(proxy.Proxy == null ? string.Empty : " -Proxy " + proxy.Proxy)} -ProxyCredential (Get-Credential)";
+            var fix = proxy.CredentialsGiven
+                ? $"Check the proxy credentials and connect again: {command}"
+                : $"Connect with credentials for the proxy: {command}, or -ProxyUseDefaultCredentials for Windows' integrated authentication";
+            return new ErrorRecord(proxy, ProxyAuthenticationRequired, ErrorCategory.AuthenticationError, (object?)proxy.Proxy ?? target)
+            {
+                ErrorDetails = new ErrorDetails($"{proxy.Message} {fix}.") { RecommendedAction = fix + "." },
+            };
         }
 
         /// <summary>True when trying again cannot help: the API refused the request itself (4xx other than 408 and 429).</summary>

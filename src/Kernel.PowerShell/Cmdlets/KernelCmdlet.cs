@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Kernel.PowerShell.Diagnostics;
+using Kernel.PowerShell.Session;
 
 namespace Kernel.PowerShell.Cmdlets
 {
@@ -180,6 +181,58 @@ namespace Kernel.PowerShell.Cmdlets
             catch (Exception ex) when (ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is InvalidOperationException)
             {
                 // A host with no way to show it; nothing else can be done while the pipeline stops.
+            }
+        }
+
+        /// <summary>
+        /// The runspace's default session; without one, the session KERNEL_API_KEY, KERNEL_BASE_URL and KERNEL_PROJECT
+        /// describe, made (unverified) and stored as the default, so CI needs no Connect-Kernel. Null when there is
+        /// neither; terminates when the variables name an endpoint that cannot be used.
+        /// </summary>
+        internal KernelSession? DefaultSession()
+        {
+            if (SessionStore.Default is { } session)
+            {
+                return session;
+            }
+
+            session = WithSettingsChecked(SessionStore.FromEnvironment, null);
+            if (session != null)
+            {
+                SessionStore.Default = session;
+                WriteVerbose($"Not connected: made this runspace's default session from the environment: {session.BaseUri} with the key from the {session.ApiKeySource}"
+                    + (session.Project == null ? string.Empty : $", project '{session.Project}' from the {session.ProjectSource}")
+                    + ". Not verified yet: its first call will tell (Connect-Kernel checks the key at once).");
+            }
+
+            return session;
+        }
+
+        /// <summary>
+        /// Runs <paramref name="resolve"/>, which reads a session's endpoint or project, and stops the command when the
+        /// endpoint is not an absolute http(s) URI (InvalidBaseUri) or would carry the key in clear text
+        /// (InsecureHttp), or the project cannot be sent (InvalidProject).
+        /// </summary>
+        internal T WithSettingsChecked<T>(Func<T> resolve, object? target)
+        {
+            try
+            {
+                return resolve();
+            }
+            catch (InvalidProjectException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidProject, ErrorCategory.InvalidArgument, target, ex.Message, ex));
+                throw;
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, target, ex.Message, ex));
+                throw;
+            }
+            catch (InsecureTransportException ex)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, target, ex.Message, ex));
+                throw;
             }
         }
 

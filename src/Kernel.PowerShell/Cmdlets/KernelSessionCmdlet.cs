@@ -99,17 +99,28 @@ namespace Kernel.PowerShell.Cmdlets
             var record = base.Failure(exception, target);
             if (exception is KernelApiException api && (int)api.StatusCode == 401 && _resolved is { } session)
             {
-                var fix = $"Check the key, or connect with the right one: Connect-Kernel -ApiKey (Read-Host -AsSecureString 'Kernel API key'){(session.ProjectId == null ? string.Empty : " -ProjectId " + session.ProjectId)}";
+                var fix = $"Check the key, or connect with the right one: Connect-Kernel -ApiKey (Read-Host -AsSecureString 'Kernel API key'){ProjectArgument(session)}";
                 record.ErrorDetails = new ErrorDetails($"{api.Message.TrimEnd('.')}. The API key came from the {session.ApiKeySource} ({session}). {fix}") { RecommendedAction = fix };
+            }
+            else if (exception is KernelApiException forbidden && (int)forbidden.StatusCode == 403 && _resolved is { Project: { } project } scoped)
+            {
+                var fix = $"A project-scoped key works only in its own project: name that one (or none) with -Project or {SessionStore.ProjectVariable}, or use a key of project '{project}'.";
+                record.ErrorDetails = new ErrorDetails($"{forbidden.Message.TrimEnd('.')}. The session asks for project '{project}' (from the {scoped.ProjectSource}). {fix}") { RecommendedAction = fix };
             }
 
             return record;
         }
 
+        /// <summary>The project as Connect-Kernel takes it, for a command to run: " -Project x", or nothing when it came from the environment.</summary>
+        private static string ProjectArgument(KernelSession session) =>
+            session.ProjectId != null ? " -ProjectId " + session.ProjectId
+            : session.Project != null && session.ProjectSource == SessionStore.ProjectParameterSource ? $" -Project '{session.Project.Replace("'", "''")}'"
+            : string.Empty;
+
         /// <summary>The session to use (see <see cref="ResolveClient"/>).</summary>
         internal KernelSession ResolveSession()
         {
-            var session = _resolved = Session ?? SessionStore.Default ?? ConnectFromEnvironment();
+            var session = _resolved = Session ?? DefaultSession();
             if (session == null)
             {
                 ThrowTerminatingError(ErrorCatalog.Create(
@@ -128,37 +139,6 @@ namespace Kernel.PowerShell.Cmdlets
                     $"{session} was disconnected; run Connect-Kernel again."));
             }
 
-            return session;
-        }
-
-        private KernelSession? ConnectFromEnvironment()
-        {
-            var key = SessionStore.ApiKeyFromEnvironment();
-            if (key == null)
-            {
-                return null;
-            }
-
-            Uri baseUri;
-            try
-            {
-                baseUri = SessionStore.ResolveBaseUri(null);
-                SessionStore.RequireSafeTransport(baseUri, allowInsecureHttp: false);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBaseUri, ErrorCategory.InvalidArgument, null, ex.Message, ex));
-                throw;
-            }
-            catch (InsecureTransportException ex)
-            {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InsecureHttp, ErrorCategory.SecurityError, null, ex.Message, ex));
-                throw;
-            }
-
-            var session = new KernelSession(baseUri, key, SessionStore.ApiKeyVariable + " environment variable", null);
-            SessionStore.Default = session;
-            WriteVerbose($"Not connected: using {session.ApiKeySource} for {baseUri} as this runspace's default session.");
             return session;
         }
     }

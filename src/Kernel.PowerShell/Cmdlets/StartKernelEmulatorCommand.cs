@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -28,10 +29,20 @@ namespace Kernel.PowerShell.Cmdlets
         [ValidateNotNull]
         public SecureString? ApiKey { get; set; }
 
-        /// <summary>The project ids the emulator knows; requests naming another project get 404. By default any id is a project.</summary>
+        /// <summary>Projects the emulator knows by id only; requests naming another project get 404. By default any id is a project.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[]? ProjectId { get; set; }
+
+        /// <summary>Projects the emulator knows by name and id, as a hashtable of name = id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public IDictionary? Project { get; set; }
+
+        /// <summary>Makes the emulator's key a project-scoped key of this project (id or name): other projects get 403.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ApiKeyProject { get; set; }
 
         /// <summary>How long each deployment step takes (queued, building, starting): a TimeSpan or seconds.</summary>
         [Parameter]
@@ -64,10 +75,23 @@ namespace Kernel.PowerShell.Cmdlets
                 arguments.Add(project);
             }
 
+            foreach (DictionaryEntry project in Project ?? new Hashtable())
+            {
+                var name = LanguagePrimitives.ConvertTo<string>(project.Key);
+                var id = LanguagePrimitives.ConvertTo<string>(project.Value);
+                if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(id) || id.Contains("="))
+                {
+                    ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidProject, ErrorCategory.InvalidArgument, Project, $"-Project takes name = id pairs with a name and an id (without '='), not '{name}' = '{id}'."));
+                }
+
+                arguments.Add("--project");
+                arguments.Add(name + "=" + id);
+            }
+
             try
             {
                 var emulator = Run("Starting the Kernel emulator", (observer, token) =>
-                    EmulatorLauncher.StartAsync(path, Port, ApiKey, arguments, TimeSpan.FromSeconds(30), token));
+                    EmulatorLauncher.StartAsync(path, Port, ApiKey, arguments, TimeSpan.FromSeconds(30), token, ApiKeyProject));
                 EmulatorRegistry.Started.Add(emulator);
                 WriteVerbose($"The Kernel emulator (process {emulator.ProcessId}) serves {emulator.BaseUri}.");
                 WriteObject(emulator);

@@ -23,6 +23,7 @@ namespace Kernel.PowerShell.Emulator
     internal static class EmulatorLauncher
     {
         internal const string ApiKeysVariable = "KERNEL_EMULATOR_API_KEYS";
+        internal const string ProjectApiKeysVariable = "KERNEL_EMULATOR_PROJECT_API_KEYS";
         private static readonly Regex ListeningLine = new Regex(@"listening on (?<uri>https?://\S+)", RegexOptions.CultureInvariant);
         private static readonly List<KernelEmulator> Running = new List<KernelEmulator>();
 
@@ -35,7 +36,11 @@ namespace Kernel.PowerShell.Emulator
         public static string DefaultPath =>
             System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(EmulatorLauncher).Assembly.Location)!, "emulator", "Kernel.Emulator.dll");
 
-        public static async Task<KernelEmulator> StartAsync(string path, int port, SecureString? apiKey, IReadOnlyList<string> extraArguments, TimeSpan startupTimeout, CancellationToken cancellationToken)
+        /// <summary>
+        /// Starts the emulator accepting <paramref name="apiKey"/> (a new test key when null): an org-wide key, or one
+        /// scoped to <paramref name="apiKeyProject"/> (a project id or name).
+        /// </summary>
+        public static async Task<KernelEmulator> StartAsync(string path, int port, SecureString? apiKey, IReadOnlyList<string> extraArguments, TimeSpan startupTimeout, CancellationToken cancellationToken, string? apiKeyProject = null)
         {
             if (!File.Exists(path))
             {
@@ -59,7 +64,9 @@ namespace Kernel.PowerShell.Emulator
             }
 
             // The key travels in the environment, not on the command line, where any user could read it.
-            start.EnvironmentVariables[ApiKeysVariable] = new NetworkCredential(string.Empty, key).Password;
+            var keyText = new NetworkCredential(string.Empty, key).Password;
+            start.EnvironmentVariables[ApiKeysVariable] = apiKeyProject == null ? keyText : string.Empty;
+            start.EnvironmentVariables[ProjectApiKeysVariable] = apiKeyProject == null ? string.Empty : apiKeyProject + "=" + keyText;
 
             var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var recent = new Queue<string>();

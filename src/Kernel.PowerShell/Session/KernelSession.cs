@@ -14,18 +14,20 @@ namespace Kernel.PowerShell
     {
         private static int s_lastId;
         private readonly KernelApiClient _client;
+        private readonly ProjectHeader? _project;
         private int _closed;
 
-        internal KernelSession(Uri baseUri, SecureString apiKey, string apiKeySource, string? projectId, SessionSettings? settings = null)
+        internal KernelSession(Uri baseUri, SecureString apiKey, string apiKeySource, SessionSettings? settings = null)
         {
             settings ??= new SessionSettings();
             Id = Interlocked.Increment(ref s_lastId);
             BaseUri = baseUri;
             ApiKeySource = apiKeySource;
-            ProjectId = projectId;
+            _project = settings.Project;
+            ProjectSource = settings.Project == null ? null : settings.ProjectSource;
             ConnectedAt = DateTimeOffset.Now;
             apiKey.MakeReadOnly();
-            _client = new KernelApiClient(baseUri, apiKey, projectId)
+            _client = new KernelApiClient(baseUri, apiKey, settings.Project, proxy: settings.Proxy)
             {
                 RequestTimeout = settings.RequestTimeout,
                 IdleTimeout = settings.IdleTimeout,
@@ -41,8 +43,23 @@ namespace Kernel.PowerShell
 
         public Uri BaseUri { get; }
 
-        /// <summary>Sent as X-Kernel-Project-Id; empty means the key's default project.</summary>
-        public string? ProjectId { get; }
+        /// <summary>The project requests act in, by id or name as it was given; empty means the key's default project.</summary>
+        public string? Project => _project?.Value;
+
+        /// <summary>The project id given with -ProjectId (sent as X-Kernel-Project-Id); empty when the project was given otherwise.</summary>
+        public string? ProjectId => _project is { IsId: true } ? _project.Value : null;
+
+        /// <summary>Where the project came from, e.g. "-Project parameter" or "KERNEL_PROJECT environment variable".</summary>
+        public string? ProjectSource { get; }
+
+        /// <summary>The proxy named for this session; empty means the system's (HTTPS_PROXY and NO_PROXY, or the Windows settings).</summary>
+        public Uri? Proxy => _client.Proxy.Address;
+
+        /// <summary>The user name the proxy gets when it asks (from -ProxyCredential); never the password.</summary>
+        public string? ProxyUserName => _client.Proxy.UserName;
+
+        /// <summary>The proxy gets the current user's credentials when it asks (-ProxyUseDefaultCredentials).</summary>
+        public bool ProxyUseDefaultCredentials => _client.Proxy.UseDefaultCredentials;
 
         /// <summary>Where the API key came from, e.g. "-ApiKey parameter" or "KERNEL_API_KEY environment variable".</summary>
         public string ApiKeySource { get; }
@@ -59,6 +76,12 @@ namespace Kernel.PowerShell
         public TimeSpan IdleTimeout { get; }
 
         public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+        /// <summary>
+        /// True once the API accepted a request of this session (Connect-Kernel's check, or any call that succeeded);
+        /// false for a session made with -SkipVerify or from environment variables until then.
+        /// </summary>
+        public bool IsVerified => _client.HasAnswered;
 
         /// <summary>What tab completion offers for this session (app names, ids), kept briefly.</summary>
         internal Session.CompletionCache Completions { get; } = new Session.CompletionCache();
@@ -86,5 +109,13 @@ namespace Kernel.PowerShell
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>The project and the header that carries it; null means the key's default project.</summary>
+        public ProjectHeader? Project { get; set; }
+
+        /// <summary>Where <see cref="Project"/> came from, for people.</summary>
+        public string? ProjectSource { get; set; }
+
+        public ProxySettings Proxy { get; set; } = ProxySettings.System;
     }
 }

@@ -8,6 +8,9 @@ namespace Kernel.PowerShell.Session
     {
         public const string ApiKeyVariable = "KERNEL_API_KEY";
         public const string BaseUrlVariable = "KERNEL_BASE_URL";
+        public const string ProjectVariable = "KERNEL_PROJECT";
+        public const string ProjectParameterSource = "-Project parameter";
+        public const string ProjectIdParameterSource = "-ProjectId parameter";
         public static readonly Uri DefaultBaseUri = new Uri("https://api.onkernel.com/");
 
         private static readonly RunspaceState<Slot> Slots = new RunspaceState<Slot>();
@@ -53,9 +56,68 @@ namespace Kernel.PowerShell.Session
             }
         }
 
-        private static bool IsLoopback(Uri uri) =>
-            string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+        private static bool IsLoopback(Uri uri) => Api.ConnectionPools.IsLoopback(uri);
+
+        /// <summary>
+        /// The project a session acts in: -ProjectId (an id, sent as X-Kernel-Project-Id, as the official SDKs send it),
+        /// else -Project, else KERNEL_PROJECT (an id or an exact name, sent as X-Kernel-Project, as Kernel's CLI sends
+        /// them); with none of them, the key's default project. Null project, null source.
+        /// </summary>
+        public static (Api.ProjectHeader? Project, string? Source) ResolveProject(string? project, string? projectId)
+        {
+            if (!string.IsNullOrEmpty(projectId))
+            {
+                return (Api.ProjectHeader.ById(Sendable(projectId!, ProjectIdParameterSource)), ProjectIdParameterSource);
+            }
+
+            if (!string.IsNullOrEmpty(project))
+            {
+                return (Api.ProjectHeader.ByIdOrName(Sendable(project!, ProjectParameterSource)), ProjectParameterSource);
+            }
+
+            var fromEnvironment = Environment.GetEnvironmentVariable(ProjectVariable)?.Trim();
+            var source = ProjectVariable + " environment variable";
+            return string.IsNullOrEmpty(fromEnvironment)
+                ? (null, null)
+                : (Api.ProjectHeader.ByIdOrName(Sendable(fromEnvironment!, source)), source);
+        }
+
+        /// <summary>
+        /// The project as a header can carry it: printable ASCII (.NET sends nothing else in a header, and a line
+        /// break would end it), without spaces around it.
+        /// </summary>
+        private static string Sendable(string project, string source)
+        {
+            foreach (var c in project)
+            {
+                if (c < 0x20 || c > 0x7E)
+                {
+                    var shown = new string(Array.ConvertAll(project.ToCharArray(), x => x < 0x20 ? '?' : x));
+                    throw new InvalidProjectException($"The project '{shown}' from the {source} has a character an HTTP header cannot carry ({(c < 0x20 ? "a control character" : $"'{c}'")}): name the project by its id.");
+                }
+            }
+
+            return project.Trim();
+        }
+
+        /// <summary>
+        /// The session the environment describes (KERNEL_API_KEY, KERNEL_BASE_URL, KERNEL_PROJECT), not verified, or
+        /// null without a key. Throws <see cref="ArgumentException"/> or <see cref="InsecureTransportException"/>
+        /// when the variables describe an endpoint it must not use.
+        /// </summary>
+        public static KernelSession? FromEnvironment()
+        {
+            var key = ApiKeyFromEnvironment();
+            if (key == null)
+            {
+                return null;
+            }
+
+            var baseUri = ResolveBaseUri(null);
+            RequireSafeTransport(baseUri, allowInsecureHttp: false);
+            var (project, projectSource) = ResolveProject(null, null);
+            return new KernelSession(baseUri, key, ApiKeyVariable + " environment variable", new SessionSettings { Project = project, ProjectSource = projectSource });
+        }
 
         public static bool HasApiKeyInEnvironment => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ApiKeyVariable));
 
@@ -92,6 +154,15 @@ namespace Kernel.PowerShell.Session
         private sealed class Slot
         {
             public KernelSession? Session { get; set; }
+        }
+    }
+
+    /// <summary>A project that cannot be sent (see <see cref="SessionStore.ResolveProject"/>).</summary>
+    internal sealed class InvalidProjectException : Exception
+    {
+        public InvalidProjectException(string message)
+            : base(message)
+        {
         }
     }
 

@@ -4,6 +4,7 @@ using Kernel.PowerShell.Tests.Support;
 namespace Kernel.PowerShell.Tests.Cmdlets;
 
 /// <summary>API errors name the object and the PowerShell fix, not just the API's words.</summary>
+[Collection(ProcessEnvironment.Collection)]
 public sealed class ErrorMessageTests : IClassFixture<EmulatorFixture>, IDisposable
 {
     private readonly EmulatorFixture _emulator;

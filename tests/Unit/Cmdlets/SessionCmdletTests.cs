@@ -4,6 +4,7 @@ using Kernel.PowerShell.Tests.Support;
 namespace Kernel.PowerShell.Tests.Cmdlets;
 
 /// <summary>Connect-, Get- and Disconnect-Kernel, and how data cmdlets find their session.</summary>
+[Collection(ProcessEnvironment.Collection)]
 public sealed class SessionCmdletTests : IDisposable
 {
     private readonly PowerShellSession _shell = new();

@@ -7,14 +7,20 @@ namespace Kernel.PowerShell.Tests.Support;
 /// <summary>A real emulator process on a loopback port, shared by the tests of one class.</summary>
 public class EmulatorFixture : IAsyncLifetime
 {
-    private readonly TimeSpan? _stepDelay;
+    private readonly string[] _arguments;
 
     public EmulatorFixture()
-        : this(null)
+        : this([])
     {
     }
 
-    protected EmulatorFixture(TimeSpan? stepDelay) => _stepDelay = stepDelay;
+    protected EmulatorFixture(TimeSpan? stepDelay)
+        : this(stepDelay is { } delay ? ["--step-delay-ms", ((int)delay.TotalMilliseconds).ToString()] : [])
+    {
+    }
+
+    /// <summary>An emulator started with these command-line arguments.</summary>
+    protected EmulatorFixture(string[] arguments) => _arguments = arguments;
 
     public KernelEmulator Emulator { get; private set; } = null!;
 
@@ -27,8 +33,7 @@ public class EmulatorFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var arguments = _stepDelay is { } delay ? new[] { "--step-delay-ms", ((int)delay.TotalMilliseconds).ToString() } : [];
-        Emulator = await EmulatorLauncher.StartAsync(RepositoryPaths.Emulator, 0, null, arguments, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Emulator = await EmulatorLauncher.StartAsync(RepositoryPaths.Emulator, 0, null, _arguments, TimeSpan.FromSeconds(30), CancellationToken.None);
     }
 
     public Task DisposeAsync()
@@ -40,3 +45,12 @@ public class EmulatorFixture : IAsyncLifetime
 
 /// <summary>An emulator whose deployments take ten seconds a step: for timeouts and Ctrl+C.</summary>
 public sealed class SlowEmulatorFixture() : EmulatorFixture(TimeSpan.FromSeconds(10));
+
+/// <summary>
+/// An emulator with named projects (staging = proj_stg, production = proj_prod), one known by id only (proj_bare),
+/// and, besides its org-wide key, a key scoped to staging (<see cref="StagingKey"/>).
+/// </summary>
+public sealed class ProjectsEmulatorFixture() : EmulatorFixture(["--project", "staging=proj_stg", "--project", "production=proj_prod", "--project-id", "proj_bare", "--project-api-key", "staging=" + StagingKey])
+{
+    public const string StagingKey = "sk_scoped_to_staging";
+}
