@@ -71,7 +71,7 @@ Describe 'Views' {
             KernelInvocation      = @(Get-KernelInvocation)
             KernelLogEntry        = @(Get-KernelDeploymentLog -Id $failedDeployment.Id -QuietPeriod 0.5)
             KernelSession         = @(Get-KernelSession)
-            KernelEmulator        = @($emulator.Emulator)
+            KernelEmulator        = @($emulator.Emulator; [Kernel.PowerShell.KernelEmulator]@{ BaseUri = 'http://127.0.0.1:5000' })
             KernelEmulatorFault   = @(
                 Add-KernelEmulatorFault -Path /deployments/*/events -Kind ErrorEvent -Code internal_error -Message 'the build log stream broke' -AfterEvents 3 -Times 0 -PassThru
                 Add-KernelEmulatorFault -Path /apps -Method GET -StatusCode 429 -RetryAfter 2 -PassThru)
