@@ -82,6 +82,14 @@ Describe 'Views' {
             KernelProxy           = @(Get-KernelProxy)
         }
         Clear-KernelEmulatorFault
+
+        # The column labels of each type's table view, as the format data declares them.
+        $tableLabels = @{}
+        foreach ($name in $samples.Keys) {
+            $table = (Get-FormatData -TypeName "Kernel.PowerShell.$name" -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition |
+                Where-Object { $_.Control -is [System.Management.Automation.TableControl] } | Select-Object -First 1
+            $tableLabels[$name] = @($table.Control.Headers.Label)
+        }
     }
 
     AfterAll {
@@ -104,10 +112,13 @@ Describe 'Views' {
                 $text = if ($view -eq 'Default') { $objects | Out-String -Width $width } else { $objects | & "Format-$view" | Out-String -Width $width }
 
                 Assert-Readable $text $width "$_ as $view at $width columns"
-                if ($view -ne 'List') {
-                    foreach ($column in Get-TableColumn ($text -split "`r?`n")) {
-                        $column.Values | Should -Not -BeNullOrEmpty -Because "column $($column.Name) of the $_ table at $width columns has a value in some row"
-                    }
+                $columns = @(Get-TableColumn ($text -split "`r?`n"))
+                foreach ($column in $columns) {
+                    $column.Values | Should -Not -BeNullOrEmpty -Because "column $($column.Name) of the $_ table at $width columns has a value in some row"
+                }
+                if ($view -eq 'Table') {
+                    # A table too wide for the window loses its last columns without a sign: every column must be there.
+                    $columns.Name | Should -Be $tableLabels[$_] -Because "the $_ table at $width columns shows every column of its view"
                 }
             }
         }
