@@ -37,7 +37,7 @@ Describe 'The package''s files' {
         $module | Should -Not -Contain 'emulator/Kernel.Emulator.exe'
         @($module | Where-Object { $_ -like '*.pdb' -or $_ -like '*web.config' -or $_ -like '*staticwebassets*' }) | Should -BeNullOrEmpty
         # Anything else has to be added here knowingly.
-        $allowed = '^(Kernel\.psd1|Kernel\.PowerShell\.dll|Kernel\.Format\.ps1xml|LICENSE|dependencies/(core/)?[^/]+\.dll|en-US/[^/]+\.(xml|txt)|emulator/[^/]+\.(dll|runtimeconfig\.json|deps\.json)|examples/page-title/[^/]+)$'
+        $allowed = '^(Kernel\.psd1|Kernel\.PowerShell\.dll|Kernel\.(Format|Types)\.ps1xml|LICENSE|dependencies/(core/)?[^/]+\.dll|en-US/[^/]+\.(xml|txt)|emulator/[^/]+\.(dll|runtimeconfig\.json|deps\.json)|examples/page-title/[^/]+)$'
         @($module | Where-Object { $_ -notmatch $allowed }) | Should -BeNullOrEmpty
     }
 

@@ -122,7 +122,8 @@ namespace Kernel.PowerShell.Cmdlets
         /// <summary>
         /// Fills in the app version each deployment serves, which the deployment itself does not carry: from one
         /// listing of the running app versions per command, so only deployments that serve one get it (not those that
-        /// failed or were stopped). Should that listing fail, the deployments are written without, and a warning says why.
+        /// failed or were stopped). Should that listing fail on its own, the deployments are written without, and a
+        /// warning says why; a failure every request would meet stops the command there, with that one error.
         /// </summary>
         private async Task<Func<KernelDeployment, KernelDeployment>> WithApps(IOperationObserver observer, CancellationToken token)
         {
@@ -133,7 +134,7 @@ namespace Kernel.PowerShell.Cmdlets
                 {
                     await _client!.ListAsync(AppApi.Resource, new Query(), 0, long.MaxValue, app => { apps[app.DeploymentId] = app; return true; }, observer, token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (!token.IsCancellationRequested && KernelCmdlet.IsFailure(ex))
+                catch (Exception ex) when (!token.IsCancellationRequested && KernelCmdlet.IsFailure(ex) && !FailsEveryRequest(ex))
                 {
                     observer.Warning($"Could not list the apps to say which one each deployment serves ({ex.Message}); the deployments are written without it.");
                 }
@@ -144,6 +145,14 @@ namespace Kernel.PowerShell.Cmdlets
             var known = _appsByDeployment;
             return deployment => deployment.App == null && known.TryGetValue(deployment.Id, out var app) ? deployment.WithApp(app) : deployment;
         }
+
+        /// <summary>
+        /// A failure the deployments' own requests would meet as well (the key refused, a proxy that wants
+        /// credentials, an endpoint that cannot be reached): it is the command's one error, not a warning before it.
+        /// </summary>
+        private static bool FailsEveryRequest(Exception exception) =>
+            exception is KernelProxyAuthenticationException || exception is KernelConnectionException
+            || (exception is KernelApiException api && (api.StatusCode == System.Net.HttpStatusCode.Unauthorized || api.StatusCode == System.Net.HttpStatusCode.Forbidden));
 
         /// <summary>Whether the app has any deployment at all (the list's other filters aside).</summary>
         private static async Task<bool> AnyDeploymentOfAsync(KernelApiClient client, string appName, IOperationObserver observer, CancellationToken token)
