@@ -55,6 +55,16 @@ namespace Kernel.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             _client = ResolveClient();
+            if (ParameterSetName == AppSet)
+            {
+                // Piped app versions say themselves which deployment serves each: no listing of the apps needed.
+                _appsByDeployment ??= new Dictionary<string, KernelApp>(StringComparer.Ordinal);
+                foreach (var app in App)
+                {
+                    _appsByDeployment[app.DeploymentId] = app;
+                }
+            }
+
             if (ParameterSetName != ListSet)
             {
                 WriteById(DeploymentApi.Resource, ParameterSetName == AppSet ? DeploymentIds(App) : Id, new Query(), WithApps);

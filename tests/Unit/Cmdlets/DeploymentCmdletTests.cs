@@ -51,6 +51,11 @@ public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDis
         }
 
         Assert.Equal(2, requests.Count);
+
+        // Piped app versions say which deployment serves each: Get-KernelApp's own listing is the only one.
+        var piped = shell.Run("param($emu) $emu | Clear-KernelEmulatorJournal; Get-KernelApp -Name page-title -Version 2.0 | Get-KernelDeployment; @($emu | Get-KernelEmulatorJournal -Path /apps).Count", ("emu", _emulator.Emulator)).ThrowOnError().Output;
+        Assert.Equal("2.0", ((KernelDeployment)piped[0].BaseObject).AppVersion);
+        Assert.Equal(1, piped[1].BaseObject);
     }
 
     [Fact]
