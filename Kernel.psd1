@@ -13,6 +13,7 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('Kernel.Format.ps1xml')
+    TypesToProcess         = @('Kernel.Types.ps1xml')
     CmdletsToExport        = @(
         'Connect-Kernel'
         'Disconnect-Kernel'

@@ -94,7 +94,7 @@ function Invoke-Build {
     Get-ChildItem $publishJson -File -Filter *.dll | Copy-Item -Destination $dependencies
     $core = New-Item -ItemType Directory (Join-Path $dependencies 'core')
     Copy-Item (Get-PackageAsset -Project 'src/Kernel.PowerShell.Json' -Package 'System.Text.Json' -Asset 'lib/net8.0/System.Text.Json.dll') $core
-    Copy-Item (Join-Path $root 'src/Kernel.PowerShell/Kernel.Format.ps1xml'), (Join-Path $root 'LICENSE') $staged
+    Copy-Item (Join-Path $root 'src/Kernel.PowerShell/Kernel.Format.ps1xml'), (Join-Path $root 'src/Kernel.PowerShell/Kernel.Types.ps1xml'), (Join-Path $root 'LICENSE') $staged
     # The source manifest's leading comment is about the tokens; the staged one has neither.
     $manifest = (Get-Content -Raw (Join-Path $root 'Kernel.psd1')) -replace '\A(\s*#[^\n]*\n)+', ''
     $manifest = $manifest.Replace('{{ModuleVersion}}', (Get-ModuleVersion)).Replace('{{ReleaseNotes}}', (Get-ReleaseNotes).Replace("'", "''"))

@@ -19,7 +19,7 @@ try {
     Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey
 
     $deployment = New-KernelDeployment -Path (Join-Path $PSScriptRoot 'page-title') -EntrypointRelPath main.py -EnvVars @{ EXAMPLE_GREETING = 'hello' } |
-        Wait-KernelDeployment -InformationAction Continue
+        Wait-KernelDeployment
 
     $deployment | Format-Table | Out-Host
     if ($deployment.Status -ne 'running') { throw "The deployment ended $($deployment.Status)." }

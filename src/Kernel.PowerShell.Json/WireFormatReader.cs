@@ -67,7 +67,7 @@ namespace Kernel.PowerShell.Json
                 {
                     if (action.ValueKind == JsonValueKind.Object && String(action, "name") is { } name)
                     {
-                        actions.Add(new KernelAppAction(appName, version, name, Plain(action, "input_schema"), Plain(action, "output_schema")));
+                        actions.Add(new KernelAppAction(appName, version, name, Schema(action, "input_schema"), Schema(action, "output_schema")));
                     }
                 }
             }
@@ -168,8 +168,8 @@ namespace Kernel.PowerShell.Json
         internal static DateTimeOffset? Time(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var time) ? time : (DateTimeOffset?)null;
 
-        private static object? Plain(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) ? JsonValues.ToPlain(v) : null;
+        private static object? Schema(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) ? JsonValues.ToPowerShell(v) : null;
 
         private static IReadOnlyDictionary<string, string> EnvVars(JsonElement e)
         {

@@ -9,24 +9,6 @@ Describe 'Browsers, profiles, proxies, replays, extensions and pools' {
         $scratch = Join-Path ([IO.Path]::GetTempPath()) "kernel-pester-$([guid]::NewGuid().ToString('N'))"
         New-Item -ItemType Directory $scratch | Out-Null
         $hello = (Resolve-Path (Join-Path $PSScriptRoot '../../examples/hello-extension')).ProviderPath
-
-        # The columns of a table as Out-String wrote it, by the dashes under the headers; $null for a list.
-        function Get-TableColumn([string[]] $Lines) {
-            $dashes = [array]::FindIndex($Lines, [Predicate[string]] { param($l) $l -match '^-+( +-+)*\s*$' })
-            if ($dashes -lt 1) { return $null }
-            $columns = foreach ($match in [regex]::Matches($Lines[$dashes], '-+')) {
-                [pscustomobject]@{ Name = $Lines[$dashes - 1].Substring($match.Index, [Math]::Min($match.Length, $Lines[$dashes - 1].Length - $match.Index)).Trim(); Start = $match.Index }
-            }
-            $columns = @($columns)
-            for ($i = 0; $i -lt $columns.Count; $i++) {
-                $end = if ($i + 1 -lt $columns.Count) { $columns[$i + 1].Start } else { [int]::MaxValue }
-                $values = foreach ($line in $Lines[($dashes + 1)..($Lines.Count - 1)]) {
-                    if ($line.Length -gt $columns[$i].Start) { $line.Substring($columns[$i].Start, [Math]::Min($end, $line.Length) - $columns[$i].Start).Trim() }
-                }
-                $columns[$i] | Add-Member Values @($values | Where-Object { $_ })
-            }
-            $columns
-        }
     }
 
     BeforeEach {
@@ -292,49 +274,6 @@ Describe 'Browsers, profiles, proxies, replays, extensions and pools' {
             $text.Contains($token) | Should -BeFalse
             $text.Contains($token.Split('.')[2]) | Should -BeFalse
             $text.Contains($password) | Should -BeFalse
-        }
-
-        It 'shows <_> at 80 and 160 columns without cutting a value, without an empty column, and with one date format' -ForEach @('browsers', 'profiles', 'proxies', 'replays', 'extensions', 'pools') {
-            New-KernelProfile shop | Out-Null
-            New-KernelProfile | Out-Null
-            New-KernelProxy custom corp -HostName proxy.example.com -Port 3128 -UserName alice | Out-Null
-            New-KernelProxy datacenter | Out-Null
-            New-KernelProxy residential eu -Country DE -City berlin -Zip 10115 | Out-Null
-            $named = New-KernelBrowser -Name nightly-1 -Profile shop -Proxy eu -Tag @{ job = 'nightly'; team = 'growth' } -Stealth -Viewport 1280x800
-            New-KernelBrowser -Headless | Out-Null
-            $named | Start-KernelBrowserReplay | Out-Null
-            $named | Stop-KernelBrowserReplay
-            $named | Start-KernelBrowserReplay | Out-Null
-            Publish-KernelExtension $hello -Name hello | Out-Null
-            Publish-KernelExtension $hello -Name a-much-longer-extension-name-to-see-it-wrap-whole | Out-Null
-            Publish-KernelExtension $hello | Out-Null
-            New-KernelBrowserPool nightly-pool -Size 2 -Headless -Stealth -Profile shop -Proxy eu -Extension hello -Viewport 1280x800 | Out-Null
-            New-KernelBrowserPool -Size 1 | Out-Null
-            $objects = switch ($_) {
-                'browsers' { Get-KernelBrowser }
-                'profiles' { Get-KernelProfile }
-                'proxies' { Get-KernelProxy }
-                'replays' { Get-KernelBrowserReplay $named }
-                'extensions' { Get-KernelExtension }
-                'pools' { Get-KernelBrowserPool }
-            }
-
-            foreach ($width in 80, 160) {
-                foreach ($view in 'Table', 'List') {
-                    $text = $objects | & "Format-$view" | Out-String -Width $width
-                    $lines = $text -split "`r?`n"
-
-                    @($lines | Where-Object Length -GT $width) | Should -BeNullOrEmpty -Because "$view at $width columns"
-                    $text | Should -Not -Match '…|\.\.\.' -Because "no value is cut ($view at $width columns)"
-                    $text | Should -Not -Match '\d{1,2}/\d{1,2}/\d{2,4}' -Because 'dates are written one way, yyyy-MM-dd'
-                    $text | Should -Not -Match 'System\.Security\.SecureString'
-                    if ($view -eq 'Table') {
-                        foreach ($column in Get-TableColumn $lines) {
-                            $column.Values | Should -Not -BeNullOrEmpty -Because "column $($column.Name) of the $_ table at $width columns has a value"
-                        }
-                    }
-                }
-            }
         }
     }
 }

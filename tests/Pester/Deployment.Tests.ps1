@@ -34,14 +34,44 @@ Describe 'Deployments against the emulator' {
             ($info | Where-Object Tags -Contains 'KernelLog').MessageData.Message | Should -Contain 'Building main.py'
         }
 
+        It 'shows the build log and the summary on the host of a runbook by default, as Write-Host does; 6> captures them, -InformationAction Ignore drops them' {
+            $script = Join-Path $TestDrive 'log-on-host.ps1'
+            Set-Content -LiteralPath $script -Value @'
+param($Module, $BaseUri, $Key, $App)
+Import-Module $Module
+Connect-Kernel -BaseUri $BaseUri -ApiKey (ConvertTo-SecureString $Key -AsPlainText -Force)
+'--- default'
+$null = New-KernelDeployment -Path $App -EntrypointRelPath main.py -Wait
+'--- redirected'
+$records = New-KernelDeployment -Path $App -EntrypointRelPath main.py -Wait 6>&1 | Where-Object { $_ -is [System.Management.Automation.InformationRecord] }
+"captured $(@($records | Where-Object Tags -Contains KernelLog).Count) log lines and $(@($records | Where-Object Tags -Contains Kernel).Count) summary"
+'--- Ignore'
+$null = New-KernelDeployment -Path $App -EntrypointRelPath main.py -Wait -InformationAction Ignore
+'--- SilentlyContinue'
+$null = New-KernelDeployment -Path $App -EntrypointRelPath main.py -Wait -InformationAction SilentlyContinue -InformationVariable kept
+"kept $(@($kept | Where-Object Tags -Contains KernelLog).Count) log lines"
+'--- end'
+'@
+            $key = [System.Net.NetworkCredential]::new('', $emulator.ApiKey).Password
+            $text = (Invoke-FreshPwsh -File $script -Module $env:KERNEL_TEST_MODULE -BaseUri $emulator.BaseUri -Key $key -App $example | ForEach-Object { "$_" }) -join "`n"
+            $section = @{}
+            foreach ($match in [regex]::Matches($text, '(?ms)^--- (\w+)\n(.*?)(?=^--- )')) { $section[$match.Groups[1].Value] = $match.Groups[2].Value.Trim() }
+
+            $section.default | Should -Match '(?m)^Building main\.py$'
+            $section.default | Should -Match '(?m)^App page-title latest deployed in \d+\.\d s \(5 files, [\d.]+ KB\); invoke with: Invoke-KernelAction page-title get-page-title$'
+            $section.redirected | Should -Match '^captured [3-9] log lines and 1 summary$'
+            $section.Ignore | Should -BeNullOrEmpty
+            $section.SilentlyContinue | Should -Match '^kept [3-9] log lines$'
+        }
+
         It 'accepts a folder from Get-Item' {
             (Get-Item $example | New-KernelDeployment -EntrypointRelPath main.py).EntrypointRelPath | Should -Be 'main.py'
         }
 
         It 'shows a deployment as a table with its id and status' {
             $table = New-KernelDeployment -Path $example -EntrypointRelPath main.py | Wait-KernelDeployment | Format-Table | Out-String
-            $table | Should -Match 'Id\s+Status\s+App\s+Entrypoint\s+Created'
-            $table | Should -Match '\s+running\s+page-title latest\s+main\.py'
+            $table | Should -Match 'Id\s+Status\s+Created\s+Deployment'
+            $table | Should -Match '\s+running\s+\d{4}-\d\d-\d\d \d\d:\d\d page-title latest, main\.py'
         }
 
         It 'gets a deployment by id' {

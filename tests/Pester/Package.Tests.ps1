@@ -20,7 +20,7 @@ Describe 'The package''s files' {
 
     It 'holds the module, its dependencies, its help, its licence, the emulator, the example app and the example extension' {
         $needed = @(
-            'Kernel.psd1', 'Kernel.PowerShell.dll', 'Kernel.Format.ps1xml', 'LICENSE'
+            'Kernel.psd1', 'Kernel.PowerShell.dll', 'Kernel.Format.ps1xml', 'Kernel.Types.ps1xml', 'LICENSE'
             'dependencies/Kernel.PowerShell.Json.dll', 'dependencies/System.Text.Json.dll', 'dependencies/core/System.Text.Json.dll'
             'en-US/Kernel.PowerShell.dll-Help.xml', 'en-US/about_Kernel.help.txt'
             # Framework-dependent, started as `dotnet Kernel.Emulator.dll`.
@@ -39,7 +39,7 @@ Describe 'The package''s files' {
         $module | Should -Not -Contain 'emulator/Kernel.Emulator.exe'
         @($module | Where-Object { $_ -like '*.pdb' -or $_ -like '*web.config' -or $_ -like '*staticwebassets*' }) | Should -BeNullOrEmpty
         # Anything else has to be added here knowingly.
-        $allowed = '^(Kernel\.psd1|Kernel\.PowerShell\.dll|Kernel\.Format\.ps1xml|LICENSE|dependencies/(core/)?[^/]+\.dll|en-US/[^/]+\.(xml|txt)|emulator/[^/]+\.(dll|runtimeconfig\.json|deps\.json)|examples/(page-title|hello-extension)/[^/]+)$'
+        $allowed = '^(Kernel\.psd1|Kernel\.PowerShell\.dll|Kernel\.(Format|Types)\.ps1xml|LICENSE|dependencies/(core/)?[^/]+\.dll|en-US/[^/]+\.(xml|txt)|emulator/[^/]+\.(dll|runtimeconfig\.json|deps\.json)|examples/(page-title|hello-extension)/[^/]+)$'
         @($module | Where-Object { $_ -notmatch $allowed }) | Should -BeNullOrEmpty
     }
 

@@ -85,9 +85,11 @@ Describe 'Reliability and secrets' {
         }
 
         try {
+            # A version each: one that reached running would otherwise supersede (stop) the others', and a wait that
+            # fell back to polling through the 503s could see its deployment already stopped.
             $results = 1..8 | ForEach-Object -Parallel {
                 Import-Module $using:env:KERNEL_TEST_MODULE
-                New-KernelDeployment -Path $using:example -EntrypointRelPath main.py -Session $using:session -Wait -Timeout 2m -ErrorAction Stop
+                New-KernelDeployment -Path $using:example -EntrypointRelPath main.py -Version "par-$_" -Session $using:session -Wait -Timeout 2m -ErrorAction Stop
             } -ThrottleLimit 8
         }
         finally {

@@ -49,7 +49,7 @@ Describe 'The Kernel cmdlets against the emulator' {
             $deployment.AppName | Should -Be 'page-title'
             $deployment.AppVersion | Should -Be '3.1'
             $deployment.App.Actions.Name | Should -Be @('get-page-title', 'health')
-            $info.MessageData | Should -Contain "App 'page-title' deployed (version 3.1); actions: get-page-title, health."
+            ($info | Where-Object Tags -Contains Kernel).MessageData | Should -Match '^App page-title 3\.1 deployed in \d+\.\d s \(5 files, [\d.]+ KB\); invoke with: Invoke-KernelAction page-title get-page-title -Version 3\.1$'
         }
 
         It 'deploys a ready ZIP and checks its entrypoint before uploading' {
@@ -170,6 +170,15 @@ Describe 'The Kernel cmdlets against the emulator' {
             $invocation.Output.payload.url | Should -Be 'https://example.com'
             $invocation.Output.payload.tries | Should -Be 2
             ($invocation.Payload | ConvertFrom-Json).url | Should -Be 'https://example.com'
+        }
+
+        It 'gives the output as ConvertFrom-Json does: PSCustomObjects, nested, shown the same way' {
+            $invocation = Invoke-KernelAction -AppName page-title -ActionName health -Payload @{ customer = @{ name = 'Ada'; tier = 'gold' } }
+
+            $invocation.Output | Should -BeOfType System.Management.Automation.PSCustomObject
+            $invocation.Output.payload.customer | Should -BeOfType System.Management.Automation.PSCustomObject
+            ($invocation.Output | Format-List | Out-String) | Should -Be ($invocation.OutputJson | ConvertFrom-Json | Format-List | Out-String)
+            ($invocation.Output | Out-String) | Should -Not -Match 'Key|Value|System\.Collections'
         }
 
         It 'sends a JSON string payload as it is and refuses one that is not JSON' {
@@ -303,21 +312,24 @@ Describe 'The Kernel cmdlets against the emulator' {
             }
         }
 
-        It 'completes app names, action names and ids from the session' {
-            $deployment = New-KernelDeployment -Path $example -EntrypointRelPath main.py -Wait
-            Invoke-KernelAction page-title health | Out-Null
+        It 'completes app names, action names and ids from the session; an id''s tooltip names its app' {
+            $deployment = New-KernelDeployment -Path $example -EntrypointRelPath main.py -Version 4.2 -Wait
+            $invocation = Invoke-KernelAction page-title health -Version 4.2
 
             function Complete([string] $line) {
                 # The first call may only start the fetch; the cache answers the next one.
                 $null = TabExpansion2 -inputScript $line -cursorColumn $line.Length
                 Start-Sleep -Milliseconds 300
-                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
             }
 
-            Complete 'Invoke-KernelAction -AppName page' | Should -Contain 'page-title'
-            Complete 'Invoke-KernelAction -AppName page-title -ActionName h' | Should -Be @('health')
-            Complete "Get-KernelDeployment -Id $($deployment.Id.Substring(0, 6))" | Should -Contain $deployment.Id
-            Complete 'New-KernelDeployment -Region ' | Should -Be @('aws.us-east-1a')
+            (Complete 'Invoke-KernelAction -AppName page').CompletionText | Should -Contain 'page-title'
+            (Complete 'Invoke-KernelAction -AppName page-title -ActionName h').CompletionText | Should -Be @('health')
+            $deploymentMatch = Complete "Get-KernelDeployment -Id $($deployment.Id.Substring(0, 6))" | Where-Object CompletionText -EQ $deployment.Id
+            $deploymentMatch.ToolTip | Should -Match '^page-title 4\.2, running, created \d{4}-\d\d-\d\d \d\d:\d\d$'
+            (Complete "Wait-KernelInvocation -Id $($invocation.Id.Substring(0, 6))" | Where-Object CompletionText -EQ $invocation.Id).ToolTip |
+                Should -Match '^page-title/health 4\.2, succeeded, started \d{4}-\d\d-\d\d \d\d:\d\d$'
+            (Complete 'New-KernelDeployment -Region ').CompletionText | Should -Be @('aws.us-east-1a')
         }
 
         It 'answers completion within about 250 ms even when the API hangs' {

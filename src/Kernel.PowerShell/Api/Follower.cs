@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Kernel.PowerShell.Diagnostics;
@@ -49,8 +48,8 @@ namespace Kernel.PowerShell.Api
 
     /// <summary>
     /// Follows deployments and invocations to a settled state, the way Kernel's CLI does (kernel-cli.md §2, §6):
-    /// logs go to the observer; a deployment succeeds at running and fails at failed/stopped, an invocation
-    /// succeeds or fails; an error event fails. The app summary is attached to the deployment returned.
+    /// logs and the state go to the observer; a deployment succeeds at running and fails at failed/stopped, an
+    /// invocation succeeds or fails; an error event fails. The app summary is attached to the deployment returned.
     /// </summary>
     internal static class Follower
     {
@@ -71,14 +70,11 @@ namespace Kernel.PowerShell.Api
                         return true;
                     case KernelEvent.DeploymentState state:
                         last = state.Deployment.WithApp(app);
-                        observer.Progress(new OperationProgress(OperationPhase.Wait, 0, 0, $"Deployment {id}: {last.Status}"));
+                        observer.Progress(new OperationProgress(OperationPhase.Wait, 0, 0, last.Status));
                         result = Settled(last, follower);
                         return result == null;
                     case KernelEvent.AppVersionSummary summary:
                         app = summary.App;
-                        observer.Information(app.Actions.Count == 0
-                            ? $"App '{app.AppName}' deployed (version {app.Version}), with no actions."
-                            : $"App '{app.AppName}' deployed (version {app.Version}); actions: {string.Join(", ", app.Actions.Select(a => a.Name))}.");
                         return true;
                     case KernelEvent.Error error:
                         result = new FollowResult<KernelDeployment>(FollowOutcome.StreamError, id, last, error.Body, follower.RecentLog.ToArray());
@@ -139,7 +135,7 @@ namespace Kernel.PowerShell.Api
                         return true;
                     case KernelEvent.InvocationState state:
                         last = state.Invocation;
-                        observer.Progress(new OperationProgress(OperationPhase.Wait, 0, 0, $"Invocation {id}: {last.Status}"));
+                        observer.Progress(new OperationProgress(OperationPhase.Wait, 0, 0, last.Status));
                         result = Finished(last);
                         return result == null;
                     case KernelEvent.Error error:

@@ -107,21 +107,36 @@ namespace Kernel.PowerShell.Cmdlets
         }
     }
 
-    /// <summary>Ids of the most recent deployments.</summary>
+    /// <summary>
+    /// Ids of the most recent deployments, each with the app version it serves (from the running apps: the
+    /// deployment does not say), its status and when it was made; a failed one with its reason.
+    /// </summary>
     public sealed class DeploymentIdCompleter : KernelCompleter
     {
         internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters) =>
-            ("deployments", token => Collect<KernelDeployment>(
-                emit => client.ListAsync(DeploymentApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
-                d => new CompletionItem(d.Id, $"{d.Status} {d.EntrypointRelPath} {d.CreatedAt.LocalDateTime:yyyy-MM-dd HH:mm}")));
+            ("deployments", async token =>
+            {
+                var apps = new Dictionary<string, KernelApp>(StringComparer.Ordinal);
+                var listingApps = client.ListAsync(AppApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, app => { apps[app.DeploymentId] = app; return true; }, NullObserver.Instance, token);
+                var deployments = new List<KernelDeployment>();
+                await Task.WhenAll(
+                    listingApps,
+                    client.ListAsync(DeploymentApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, d => { deployments.Add(d); return true; }, NullObserver.Instance, token)).ConfigureAwait(false);
+                return deployments.Select(d => new CompletionItem(d.Id, string.Join(", ", new[]
+                {
+                    apps.TryGetValue(d.Id, out var app) ? $"{app.AppName} {app.Version}" : d.EntrypointRelPath,
+                    DeploymentStatus.IsFailure(d.Status) && !string.IsNullOrEmpty(d.StatusReason) ? $"{d.Status}: {d.StatusReason}" : d.Status,
+                    "created " + KernelView.Time(d.CreatedAt),
+                }.Where(part => !string.IsNullOrEmpty(part))))).ToList();
+            });
     }
 
-    /// <summary>Ids of the most recent invocations.</summary>
+    /// <summary>Ids of the most recent invocations, each with its app, action, status and start.</summary>
     public sealed class InvocationIdCompleter : KernelCompleter
     {
         internal override (string, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>>) Source(string commandName, string parameterName, KernelApiClient client, IDictionary fakeBoundParameters) =>
             ("invocations", token => Collect<KernelInvocation>(
                 emit => client.ListAsync(InvocationApi.Resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, token),
-                i => new CompletionItem(i.Id, $"{i.Status} {i.AppName}/{i.ActionName}")));
+                i => new CompletionItem(i.Id, $"{i.AppName}/{i.ActionName}{(i.Version == "latest" ? string.Empty : " " + i.Version)}, {i.Status}, started {KernelView.Time(i.StartedAt)}")));
     }
 }

@@ -41,7 +41,19 @@ namespace Kernel.PowerShell.Cmdlets
             TimedOut = (id, timeout, status) => $"did not finish within {timeout} (status: {status}). It is still running on Kernel: Wait-KernelInvocation -Id {id}, or Stop-KernelInvocation -Id {id}",
         };
 
-        public static void Write(KernelCmdlet cmdlet, FollowResult<KernelDeployment> result, TimeSpan timeout) => Write(cmdlet, result, timeout, Deployments);
+        /// <summary>
+        /// A deployment that came up is preceded by the summary line on the host (<see cref="DeploymentSummary"/>):
+        /// <paramref name="took"/> (by default Kernel's own time from creation to running) and <paramref name="sent"/>.
+        /// </summary>
+        public static void Write(KernelCmdlet cmdlet, FollowResult<KernelDeployment> result, TimeSpan timeout, TimeSpan? took = null, string? sent = null)
+        {
+            if (result.Outcome == FollowOutcome.Succeeded)
+            {
+                cmdlet.WriteHostInformation(DeploymentSummary.Describe(result.Last!, took ?? DeploymentSummary.Took(result.Last!), sent), DeploymentSummary.Tag);
+            }
+
+            Write(cmdlet, result, timeout, Deployments);
+        }
 
         public static void Write(KernelCmdlet cmdlet, FollowResult<KernelInvocation> result, TimeSpan timeout) => Write(cmdlet, result, timeout, Invocations);
 

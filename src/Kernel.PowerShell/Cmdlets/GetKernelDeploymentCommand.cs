@@ -2,7 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Kernel.PowerShell.Api;
+using Kernel.PowerShell.Diagnostics;
 
 namespace Kernel.PowerShell.Cmdlets
 {
@@ -14,6 +17,8 @@ namespace Kernel.PowerShell.Cmdlets
         private const string IdSet = "Id";
         private const string ListSet = "List";
         private const string AppSet = "App";
+        private Dictionary<string, KernelApp>? _appsByDeployment;
+        private KernelApiClient? _client;
 
         /// <summary>The deployment id; binds from the Id of piped deployments.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
@@ -49,9 +54,20 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            _client = ResolveClient();
+            if (ParameterSetName == AppSet)
+            {
+                // Piped app versions say themselves which deployment serves each: no listing of the apps needed.
+                _appsByDeployment ??= new Dictionary<string, KernelApp>(StringComparer.Ordinal);
+                foreach (var app in App)
+                {
+                    _appsByDeployment[app.DeploymentId] = app;
+                }
+            }
+
             if (ParameterSetName != ListSet)
             {
-                WriteById(DeploymentApi.Resource, ParameterSetName == AppSet ? DeploymentIds(App) : Id, new Query());
+                WriteById(DeploymentApi.Resource, ParameterSetName == AppSet ? DeploymentIds(App) : Id, new Query(), WithApps);
                 return;
             }
 
@@ -63,19 +79,20 @@ namespace Kernel.PowerShell.Cmdlets
             var filter = new Query().With("query", Query);
             if (AppName == null)
             {
-                WriteList(DeploymentApi.Resource, filter, null);
+                WriteList(DeploymentApi.Resource, filter, null, complete: WithApps);
                 return;
             }
 
             // A deployment does not carry its app's name: the API filters by it exactly, so a wildcard is first
             // matched against the apps that have a running version.
-            var client = ResolveClient();
+            var client = _client;
             var found = false;
             WriteTotalCount();
             try
             {
                 RunStreaming<KernelDeployment>("Listing deployments", async (observer, emit, token) =>
                 {
+                    var withApp = await WithApps(observer, token).ConfigureAwait(false);
                     var wildcard = WildcardPattern.ContainsWildcardCharacters(AppName);
                     var appNames = wildcard ? new List<string>() : new List<string> { AppName };
                     if (wildcard)
@@ -89,7 +106,7 @@ namespace Kernel.PowerShell.Cmdlets
                         await client.ListAsync(DeploymentApi.Resource, filter.With("app_name", appName).With("app_version", AppVersion), 0, long.MaxValue, deployment =>
                         {
                             found = true;
-                            return going = Window.Take() ? emit(deployment) : !Window.Full;
+                            return going = Window.Take() ? emit(withApp(deployment)) : !Window.Full;
                         }, observer, token).ConfigureAwait(false);
                         if (!going)
                         {
@@ -112,8 +129,43 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>
+        /// Fills in the app version each deployment serves, which the deployment itself does not carry: from one
+        /// listing of the running app versions per command, so only deployments that serve one get it (not those that
+        /// failed or were stopped). Should that listing fail on its own, the deployments are written without, and a
+        /// warning says why; a failure every request would meet stops the command there, with that one error.
+        /// </summary>
+        private async Task<Func<KernelDeployment, KernelDeployment>> WithApps(IOperationObserver observer, CancellationToken token)
+        {
+            if (_appsByDeployment == null)
+            {
+                var apps = new Dictionary<string, KernelApp>(StringComparer.Ordinal);
+                try
+                {
+                    await _client!.ListAsync(AppApi.Resource, new Query(), 0, long.MaxValue, app => { apps[app.DeploymentId] = app; return true; }, observer, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!token.IsCancellationRequested && KernelCmdlet.IsFailure(ex) && !FailsEveryRequest(ex))
+                {
+                    observer.Warning($"Could not list the apps to say which one each deployment serves ({ex.Message}); the deployments are written without it.");
+                }
+
+                _appsByDeployment = apps;
+            }
+
+            var known = _appsByDeployment;
+            return deployment => deployment.App == null && known.TryGetValue(deployment.Id, out var app) ? deployment.WithApp(app) : deployment;
+        }
+
+        /// <summary>
+        /// A failure the deployments' own requests would meet as well (the key refused, a proxy that wants
+        /// credentials, an endpoint that cannot be reached): it is the command's one error, not a warning before it.
+        /// </summary>
+        private static bool FailsEveryRequest(Exception exception) =>
+            exception is KernelProxyAuthenticationException || exception is KernelConnectionException
+            || (exception is KernelApiException api && (api.StatusCode == System.Net.HttpStatusCode.Unauthorized || api.StatusCode == System.Net.HttpStatusCode.Forbidden));
+
         /// <summary>Whether the app has any deployment at all (the list's other filters aside).</summary>
-        private static async System.Threading.Tasks.Task<bool> AnyDeploymentOfAsync(KernelApiClient client, string appName, Diagnostics.IOperationObserver observer, System.Threading.CancellationToken token)
+        private static async Task<bool> AnyDeploymentOfAsync(KernelApiClient client, string appName, IOperationObserver observer, CancellationToken token)
         {
             var any = false;
             await client.ListAsync(DeploymentApi.Resource, new Query().With("app_name", appName), 0, 1, _ => any = true, observer, token).ConfigureAwait(false);

@@ -126,6 +126,25 @@ namespace Kernel.PowerShell.Cmdlets
             MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && LanguagePrimitives.IsTrue(debug)
             && !MyInvocation.BoundParameters.ContainsKey("Verbose");
 
+        /// <summary>
+        /// Writes an Information record that the host shows by default, as it shows Write-Host's. Both PowerShell 7
+        /// and Windows PowerShell 5.1 (MshCommandRuntime.WriteInformation) display a record tagged PSHOST whatever
+        /// InformationPreference says (its default is SilentlyContinue), unless the stream is redirected: then 6>
+        /// and -InformationVariable capture it like any other record, and -InformationAction Ignore drops it. One
+        /// thing differs from Write-Host: -InformationAction SilentlyContinue given to this command leaves the PSHOST
+        /// tag off, so the record is still captured but not shown. The host prints <paramref name="message"/>'s
+        /// ToString(); scripts get the object itself in MessageData.
+        /// </summary>
+        internal void WriteHostInformation(object message, string tag) =>
+            WriteInformation(message, InformationSilenced ? new[] { tag } : new[] { tag, HostTag });
+
+        private const string HostTag = "PSHOST";
+
+        private bool InformationSilenced =>
+            MyInvocation.BoundParameters.TryGetValue("InformationAction", out var given)
+            && LanguagePrimitives.TryConvertTo<ActionPreference>(given, out var action)
+            && action == ActionPreference.SilentlyContinue;
+
         /// <summary>True when an error of this command stops the script: -ErrorAction Stop, or $ErrorActionPreference 'Stop'.</summary>
         internal bool ErrorActionIsStop =>
             (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var given) ? given : GetVariableValue("ErrorActionPreference")) is { } preference

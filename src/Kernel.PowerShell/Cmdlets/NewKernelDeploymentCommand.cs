@@ -28,6 +28,7 @@ namespace Kernel.PowerShell.Cmdlets
         private const long DefaultMaxArchiveSize = 2L * 1024 * 1024 * 1024;
         private static readonly string[] ReservedEnvVars = { "KERNEL_API_KEY", "ENTRYPOINT_RELPATH" };
         private volatile string? _createdId;
+        private volatile string? _sent;
         private readonly List<string> _envFilePaths = new List<string>();
 
         /// <summary>The app's folder (wildcards allowed, must resolve to one folder).</summary>
@@ -146,6 +147,7 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            _sent = null;
             string entrypoint;
             IReadOnlyDictionary<string, string> envVars;
             try
@@ -227,6 +229,7 @@ namespace Kernel.PowerShell.Cmdlets
                     var upload = DeploymentUpload.FromArchive(archive, entrypoint, Version, Force.IsPresent, Region, envVars);
                     var created = await Upload(session, upload, observer, token).ConfigureAwait(false);
                     observer.Verbose($"Packed and sent {app.Files.Count} files ({Bytes.Format(app.TotalBytes)}) as a {Bytes.Format(upload.SentLength)} archive in {clock.ElapsedMilliseconds} ms.");
+                    _sent = $"{app.Files.Count} files, {Bytes.Format(upload.SentLength)}";
                     return created;
                 }
                 catch (KernelApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.LengthRequired)
@@ -236,6 +239,7 @@ namespace Kernel.PowerShell.Cmdlets
                     var saved = await archive.SaveAsync(observer, token).ConfigureAwait(false);
                     try
                     {
+                        _sent = $"{app.Files.Count} files, {Bytes.Format(new FileInfo(saved.Path).Length)}";
                         return await Upload(session, DeploymentUpload.FromArchive(new ArchiveFile(saved.Path, isUnique: true), entrypoint, Version, Force.IsPresent, Region, envVars), observer, token).ConfigureAwait(false);
                     }
                     finally
@@ -276,6 +280,7 @@ namespace Kernel.PowerShell.Cmdlets
             if (ShouldProcess(target, Describe(DeploymentUpload.FromArchive(new ArchiveFile(archive, isUnique: false), entrypoint, Version, Force.IsPresent, Region, envVars))))
             {
                 var session = ResolveSession();
+                _sent = $"{files} files, {Bytes.Format(new FileInfo(archive).Length)}";
                 Create(session, archive, (observer, token) =>
                     Upload(session, DeploymentUpload.FromArchive(new ArchiveFile(archive, isUnique: false), entrypoint, Version, Force.IsPresent, Region, envVars), observer, token));
             }
@@ -297,6 +302,7 @@ namespace Kernel.PowerShell.Cmdlets
             if (ShouldProcess(target, Describe(upload)))
             {
                 var session = ResolveSession();
+                _sent = $"from {url} at {Ref}";
                 Create(session, url, (observer, token) =>
                     Upload(session, upload, observer, token));
             }
@@ -317,6 +323,7 @@ namespace Kernel.PowerShell.Cmdlets
         {
             KernelDeployment created;
             _createdId = null;
+            var clock = Stopwatch.StartNew();
             try
             {
                 created = Run("Deploying " + target, create);
@@ -351,8 +358,8 @@ namespace Kernel.PowerShell.Cmdlets
 
             try
             {
-                var result = Run("Waiting for deployment " + created.Id, (observer, token) => Follower.FollowDeploymentAsync(session.Client, created.Id, Timeout, observer, token));
-                FollowOutcomes.Write(this, result, Timeout);
+                var result = Run("Deploying " + target, (observer, token) => Follower.FollowDeploymentAsync(session.Client, created.Id, Timeout, observer, token));
+                FollowOutcomes.Write(this, result, Timeout, clock.Elapsed, _sent);
             }
             catch (PipelineStoppedException) when (IsStopping)
             {

@@ -1,31 +1,42 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using System.Threading.Tasks;
-using Kernel.PowerShell.Api;
 using Kernel.PowerShell.Diagnostics;
 
 namespace Kernel.PowerShell.Cmdlets
 {
     /// <summary>
     /// Receives reports from background work on any thread and replays them on the pipeline thread, where
-    /// PowerShell allows Write* calls. Progress is throttled to four records a second per cmdlet; a
-    /// phase's Completed record always goes out.
+    /// PowerShell allows Write* calls. Log lines go to the host as Write-Host's do (see
+    /// <see cref="KernelCmdlet.WriteHostInformation"/>). Progress is one parent record for the command, whose status
+    /// says where it stands (a follow's state and its latest log line), with a child record, with its percentage,
+    /// for each step whose size is known (packing, an upload or a download of known length). At most four progress
+    /// records a second go out per command; every record opened is closed with a Completed one.
     /// </summary>
     internal sealed class PipelinePump : IOperationObserver, IDisposable
     {
         internal const string LogTag = "KernelLog";
-        internal const string InformationTag = "Kernel";
         private const int ParentActivityId = 1;
+        private const int LogShownInStatus = 120;
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
         private readonly KernelCmdlet _cmdlet;
         private readonly string _activity;
         private readonly BlockingCollection<Action> _queue = new BlockingCollection<Action>();
         private readonly Throttle _throttle = new Throttle(ProgressInterval);
-        private readonly HashSet<OperationPhase> _openPhases = new HashSet<OperationPhase>();
-        private bool _parentOpen;
+
+        // The latest report of each step under way, in the order they started, and the records last written.
+        private readonly List<OperationProgress> _steps = new List<OperationProgress>();
+        private readonly Dictionary<OperationPhase, string> _childrenWritten = new Dictionary<OperationPhase, string>();
+        private string? _parentWritten;
+        private string? _lastLog;
+        private bool _parentWentLast;
+        private bool _held;
         private bool _disposed;
 
         public PipelinePump(KernelCmdlet cmdlet, string activity)
@@ -40,11 +51,17 @@ namespace Kernel.PowerShell.Cmdlets
 
         public void Warning(string message) => Post(() => _cmdlet.WriteWarning(message));
 
-        public void Log(KernelLogEntry entry) => Post(() => _cmdlet.WriteInformation(entry, new[] { LogTag }));
+        public void Log(KernelLogEntry entry) => Post(() =>
+        {
+            _cmdlet.WriteHostInformation(entry, LogTag);
+            if (entry.Message.Trim().Length > 0)
+            {
+                _lastLog = entry.Message.Trim();
+                WriteProgress();
+            }
+        });
 
-        public void Information(string message) => Post(() => _cmdlet.WriteInformation(message, new[] { InformationTag }));
-
-        public void Progress(OperationProgress progress) => Post(() => WriteProgress(progress));
+        public void Progress(OperationProgress progress) => Post(() => Report(progress));
 
         /// <summary>Queues an object for the output stream; false once the operation is over.</summary>
         public bool Emit(object? item) => Post(() => _cmdlet.WriteObject(item));
@@ -53,25 +70,38 @@ namespace Kernel.PowerShell.Cmdlets
         public void DrainUntil(Task task)
         {
             task.ContinueWith(_ => Close(), TaskScheduler.Default);
-            foreach (var write in _queue.GetConsumingEnumerable())
+            while (true)
             {
-                write();
+                // A progress change the throttle held back goes out once the interval has passed, even if nothing else comes.
+                if (_queue.TryTake(out var write, _held ? (int)ProgressInterval.TotalMilliseconds : Timeout.Infinite))
+                {
+                    write();
+                }
+                else if (_queue.IsCompleted)
+                {
+                    return;
+                }
+                else
+                {
+                    WriteProgress();
+                }
             }
         }
 
-        /// <summary>Closes every progress bar still open, so none lingers after an error or Ctrl+C.</summary>
+        /// <summary>Closes every progress record still open, so none lingers after an error or Ctrl+C.</summary>
         public void CompleteProgress()
         {
-            foreach (var phase in _openPhases)
+            foreach (var phase in _childrenWritten.Keys.ToList())
             {
-                TryWrite(new ProgressRecord(ActivityId(phase), PhaseActivity(phase), "Done") { ParentActivityId = ParentActivityId, RecordType = ProgressRecordType.Completed });
+                TryWrite(Completed(phase));
             }
 
-            _openPhases.Clear();
-            if (_parentOpen)
+            _childrenWritten.Clear();
+            _steps.Clear();
+            if (_parentWritten != null)
             {
                 TryWrite(new ProgressRecord(ParentActivityId, _activity, "Done") { RecordType = ProgressRecordType.Completed });
-                _parentOpen = false;
+                _parentWritten = null;
             }
         }
 
@@ -98,13 +128,16 @@ namespace Kernel.PowerShell.Cmdlets
 
         private static int ActivityId(OperationPhase phase) => ParentActivityId + 1 + (int)phase;
 
-        private static string PhaseActivity(OperationPhase phase) => phase switch
+        /// <summary>What a step is called: the child's activity, and its part of the parent's status.</summary>
+        private static string StepName(OperationPhase phase) => phase switch
         {
-            OperationPhase.Compress => "Compressing",
+            OperationPhase.Compress => "Packing",
             OperationPhase.Upload => "Uploading",
             OperationPhase.Download => "Downloading",
             _ => "Waiting",
         };
+
+        private static int Percent(OperationProgress progress) => (int)Math.Min(100, Math.Max(0, progress.Done * 100 / progress.Total));
 
         private bool Post(Action write)
         {
@@ -120,42 +153,109 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
-        private void WriteProgress(OperationProgress progress)
+        private void Report(OperationProgress progress)
         {
+            var index = _steps.FindIndex(step => step.Phase == progress.Phase);
             if (progress.Completed)
             {
-                if (_openPhases.Remove(progress.Phase))
+                if (index >= 0)
                 {
-                    _cmdlet.WriteProgress(new ProgressRecord(ActivityId(progress.Phase), PhaseActivity(progress.Phase), progress.Status)
-                    {
-                        ParentActivityId = ParentActivityId,
-                        RecordType = ProgressRecordType.Completed,
-                    });
+                    _steps.RemoveAt(index);
+                }
+
+                if (_childrenWritten.Remove(progress.Phase))
+                {
+                    _cmdlet.WriteProgress(Completed(progress.Phase));
                 }
 
                 return;
             }
 
-            if (!_throttle.ShouldReport())
+            if (index >= 0)
+            {
+                _steps[index] = progress;
+            }
+            else
+            {
+                _steps.Add(progress);
+            }
+
+            WriteProgress();
+        }
+
+        /// <summary>
+        /// Writes, if the throttle allows one now, one record that changed: the parent and the children take turns,
+        /// the children in the order they last went out. What is held back goes out at the next report, or when
+        /// <see cref="DrainUntil"/> has waited an interval for one.
+        /// </summary>
+        private void WriteProgress()
+        {
+            var parent = ParentStatus();
+            var child = _steps.FirstOrDefault(ChildChanged);
+            var parentChanged = parent != null && parent != _parentWritten;
+            _held = parentChanged || child != null;
+            if (!_held || !_throttle.ShouldReport())
             {
                 return;
             }
 
-            if (!_parentOpen)
+            if (parentChanged && (child == null || !_parentWentLast))
             {
-                _cmdlet.WriteProgress(new ProgressRecord(ParentActivityId, _activity, "Working"));
-                _parentOpen = true;
+                _cmdlet.WriteProgress(new ProgressRecord(ParentActivityId, _activity, parent));
+                _parentWritten = parent;
+                _parentWentLast = true;
+                _held = child != null;
+                return;
             }
 
-            var record = new ProgressRecord(ActivityId(progress.Phase), PhaseActivity(progress.Phase), progress.Status) { ParentActivityId = ParentActivityId };
-            if (progress.Total > 0)
+            var status = ChildStatus(child!);
+            _cmdlet.WriteProgress(new ProgressRecord(ActivityId(child!.Phase), StepName(child.Phase), status)
             {
-                record.PercentComplete = (int)Math.Min(100, progress.Done * 100 / progress.Total);
-            }
+                ParentActivityId = ParentActivityId,
+                PercentComplete = Percent(child),
+            });
+            _childrenWritten[child.Phase] = status;
+            _parentWentLast = false;
+            _held = parentChanged || _steps.Any(ChildChanged);
 
-            _openPhases.Add(progress.Phase);
-            _cmdlet.WriteProgress(record);
+            // The child that just went out goes to the back of the queue.
+            _steps.Remove(child);
+            _steps.Add(child);
         }
+
+        /// <summary>
+        /// Where the command stands: a follow's state with the latest log line, or the steps under way with what is
+        /// known of those without a size ("Uploading: 3.1 MB sent"). Null before any step was reported.
+        /// </summary>
+        private string? ParentStatus()
+        {
+            if (_steps.Count == 0)
+            {
+                return _parentWritten;
+            }
+
+            if (_steps.FirstOrDefault(step => step.Phase == OperationPhase.Wait) is { } wait)
+            {
+                return _lastLog == null ? wait.Status : $"{wait.Status} · {Shorten(_lastLog)}";
+            }
+
+            var ordered = _steps.OrderBy(step => step.Phase).ToList();
+            var names = string.Join(" and ", ordered.Select((step, i) => i == 0 ? StepName(step.Phase) : StepName(step.Phase).ToLowerInvariant()));
+            var unsized = ordered.Where(step => step.Total <= 0).Select(step => step.Status).ToList();
+            return unsized.Count == 0 ? names : $"{names}: {string.Join(", ", unsized)}";
+        }
+
+        /// <summary>A step of known size whose child record has not shown its latest report yet.</summary>
+        private bool ChildChanged(OperationProgress step) =>
+            step.Total > 0 && (!_childrenWritten.TryGetValue(step.Phase, out var written) || written != ChildStatus(step));
+
+        private static string ChildStatus(OperationProgress step) =>
+            Percent(step).ToString(CultureInfo.InvariantCulture) + "% · " + step.Status;
+
+        private static string Shorten(string line) => line.Length <= LogShownInStatus ? line : line.Substring(0, LogShownInStatus - 1) + "…";
+
+        private ProgressRecord Completed(OperationPhase phase) =>
+            new ProgressRecord(ActivityId(phase), StepName(phase), "Done") { ParentActivityId = ParentActivityId, RecordType = ProgressRecordType.Completed };
 
         private void TryWrite(ProgressRecord record)
         {

@@ -16,9 +16,6 @@ namespace Kernel.PowerShell.Diagnostics
         /// <summary>A line of the app's own log (build, boot or runtime output).</summary>
         void Log(KernelLogEntry entry);
 
-        /// <summary>A message for the reader, such as what a deployment brought up.</summary>
-        void Information(string message);
-
         void Progress(OperationProgress progress);
     }
 
@@ -64,8 +61,6 @@ namespace Kernel.PowerShell.Diagnostics
         public void Warning(string message) { }
 
         public void Log(KernelLogEntry entry) { }
-
-        public void Information(string message) { }
 
         public void Progress(OperationProgress progress) { }
     }

@@ -133,6 +133,7 @@ namespace Kernel.PowerShell.Emulator
             }
         }
 
+        /// <summary>Stops an emulator <see cref="StartAsync"/> started (one with a process).</summary>
         public static void Stop(KernelEmulator emulator)
         {
             lock (Running)
@@ -140,7 +141,7 @@ namespace Kernel.PowerShell.Emulator
                 Running.Remove(emulator);
             }
 
-            Kill(emulator.Process);
+            Kill(emulator.Process ?? throw new InvalidOperationException($"The emulator at {emulator.BaseUri} was not started here."));
         }
 
         public static void StopAll()
@@ -154,7 +155,7 @@ namespace Kernel.PowerShell.Emulator
 
             foreach (var emulator in all)
             {
-                Kill(emulator.Process);
+                Kill(emulator.Process!);
             }
         }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using Kernel.PowerShell.Api;
@@ -36,6 +38,28 @@ namespace Kernel.PowerShell
             MaxRetries = settings.MaxRetries;
             RequestTimeout = settings.RequestTimeout;
             IdleTimeout = settings.IdleTimeout;
+        }
+
+        /// <summary>
+        /// Builds a session from a hashtable, as Connect-Kernel -SkipVerify -PassThru would make it, for scripts and
+        /// tests that pass sessions around: <c>[KernelSession]@{ BaseUri = $emu.BaseUri; ApiKey = $emu.ApiKey }</c>.
+        /// ApiKey (a SecureString, or a PSCredential whose password is the key) is required; BaseUri, Project,
+        /// ProjectId, MaxRetries, RequestTimeout and IdleTimeout default as Connect-Kernel's parameters do (the
+        /// environment's KERNEL_BASE_URL and KERNEL_PROJECT included); ApiKeySource and ProjectSource say
+        /// "hashtable" unless given. The session is not checked with a call and does not become the runspace's
+        /// default: pass it with -Session.
+        /// </summary>
+        public KernelSession(IDictionary properties)
+            : this(FromProperties(properties, out var given))
+        {
+            Id = given.Optional(nameof(Id), Id);
+            ConnectedAt = given.Optional(nameof(ConnectedAt), ConnectedAt);
+            given.RequireNoOthers();
+        }
+
+        private KernelSession((Uri BaseUri, SecureString ApiKey, string ApiKeySource, SessionSettings Settings) made)
+            : this(made.BaseUri, made.ApiKey, made.ApiKeySource, made.Settings)
+        {
         }
 
         /// <summary>A number unique in this process, to tell sessions apart.</summary>
@@ -99,6 +123,48 @@ namespace Kernel.PowerShell
         }
 
         public override string ToString() => $"Kernel session {Id} to {BaseUri}";
+
+        /// <summary>What a hashtable gives for a session, checked as Connect-Kernel checks its parameters.</summary>
+        private static (Uri, SecureString, string, SessionSettings) FromProperties(IDictionary properties, out ModelProperties given)
+        {
+            given = new ModelProperties(properties, typeof(KernelSession));
+            var key = given.Required<object>("ApiKey") switch
+            {
+                SecureString secure => secure.Copy(),
+                PSCredential credential => credential.Password.Copy(),
+                _ => throw new ArgumentException("KernelSession.ApiKey takes a SecureString (Read-Host -AsSecureString, ConvertTo-SecureString) or a PSCredential whose password is the key, not text."),
+            };
+            var settings = new SessionSettings
+            {
+                MaxRetries = given.Optional(nameof(MaxRetries), 2),
+                RequestTimeout = given.Optional(nameof(RequestTimeout), TimeSpan.FromSeconds(60)),
+                IdleTimeout = given.Optional(nameof(IdleTimeout), TimeSpan.FromSeconds(60)),
+            };
+            if (settings.MaxRetries < 0 || settings.MaxRetries > 10 || settings.RequestTimeout <= TimeSpan.Zero || settings.IdleTimeout <= TimeSpan.Zero)
+            {
+                throw new ArgumentException("KernelSession: MaxRetries goes from 0 to 10, and RequestTimeout and IdleTimeout must be positive.");
+            }
+
+            try
+            {
+                var baseUri = SessionStore.ResolveBaseUri(given.Optional<Uri?>(nameof(BaseUri), null));
+                SessionStore.RequireSafeTransport(baseUri, allowInsecureHttp: false);
+                var project = given.Optional<string?>(nameof(Project), null);
+                var projectId = given.Optional<string?>(nameof(ProjectId), null);
+                var projectSource = given.Optional<string?>(nameof(ProjectSource), null);
+                (settings.Project, settings.ProjectSource) = SessionStore.ResolveProject(project, projectId);
+                if (!string.IsNullOrEmpty(project) || !string.IsNullOrEmpty(projectId))
+                {
+                    settings.ProjectSource = projectSource ?? "hashtable";
+                }
+
+                return (baseUri, key, given.Optional(nameof(ApiKeySource), "hashtable"), settings);
+            }
+            catch (Exception ex) when (ex is InsecureTransportException || ex is InvalidProjectException)
+            {
+                throw new ArgumentException("KernelSession: " + ex.Message, ex);
+            }
+        }
     }
 
     /// <summary>The tunable parts of a session, with the official SDKs' defaults.</summary>

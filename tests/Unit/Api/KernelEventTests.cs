@@ -54,15 +54,28 @@ public class KernelEventTests
         Assert.Equal("future_thing", Assert.IsType<KernelEvent.Unknown>(KernelEvent.Parse("d1", """{"event":"future_thing"}""")).Kind);
 
     [Fact]
-    public void An_invocation_state_event_carries_the_invocation_with_its_output_parsed()
+    public void An_invocation_state_event_carries_the_invocation_with_its_output_as_ConvertFrom_Json_gives_it()
     {
-        var e = KernelEvent.Parse("i1", """{"event":"invocation_state","timestamp":"2026-11-28T10:00:01Z","invocation":{"id":"i1","app_name":"shop","version":"1","action_name":"buy","status":"succeeded","output":"{\"ok\":true,\"n\":[1,2]}","started_at":"2026-11-28T10:00:00.123456789Z"}}""");
+        var e = KernelEvent.Parse("i1", """{"event":"invocation_state","timestamp":"2026-11-28T10:00:01Z","invocation":{"id":"i1","app_name":"shop","version":"1","action_name":"buy","status":"succeeded","output":"{\"ok\":true,\"n\":[1,2],\"customer\":{\"name\":\"Ada\"}}","started_at":"2026-11-28T10:00:00.123456789Z"}}""");
 
         var invocation = Assert.IsType<KernelEvent.InvocationState>(e).Invocation;
         Assert.True(invocation.IsFinished);
-        var output = Assert.IsType<System.Collections.Specialized.OrderedDictionary>(invocation.Output);
-        Assert.Equal(true, output["ok"]);
-        Assert.Equal(new object[] { 1L, 2L }, (object[])output["n"]!);
+        var output = Assert.IsType<System.Management.Automation.PSObject>(invocation.Output);
+        Assert.IsType<System.Management.Automation.PSCustomObject>(output.BaseObject);
+        Assert.Equal(["ok", "n", "customer"], output.Properties.Select(p => p.Name));
+        Assert.Equal(true, output.Properties["ok"].Value);
+        Assert.Equal(new object[] { 1L, 2L }, (object[])output.Properties["n"].Value);
+        Assert.Equal("Ada", Assert.IsType<System.Management.Automation.PSObject>(output.Properties["customer"].Value).Properties["name"].Value);
+    }
+
+    [Fact]
+    public void An_output_whose_keys_differ_only_in_case_keeps_every_key_in_an_ordered_dictionary()
+    {
+        var e = KernelEvent.Parse("i1", """{"event":"invocation_state","timestamp":"2026-11-28T10:00:01Z","invocation":{"id":"i1","app_name":"shop","version":"1","action_name":"buy","status":"succeeded","output":"{\"id\":1,\"ID\":2}","started_at":"2026-11-28T10:00:00Z"}}""");
+
+        var output = Assert.IsType<System.Collections.Specialized.OrderedDictionary>(Assert.IsType<KernelEvent.InvocationState>(e).Invocation.Output);
+        Assert.Equal(1L, output["id"]);
+        Assert.Equal(2L, output["ID"]);
     }
 
     [Theory]

@@ -8,25 +8,26 @@ namespace Kernel.PowerShell.Tests.Api;
 
 /// <summary>
 /// A Pester suite can build the module's own output types from a hashtable (the PowerShell idiom), so mocks return
-/// real types and fakes pipe into real cmdlets; the objects stay read-only.
+/// real types and fakes pipe into real cmdlets; the objects stay read-only. The two live handles too: a session as
+/// Connect-Kernel -SkipVerify -PassThru makes it, an emulator started elsewhere for the emulator cmdlets to steer.
 /// </summary>
-public sealed class ModelConstructionTests : IDisposable
+public sealed class ModelConstructionTests : IClassFixture<EmulatorFixture>, IDisposable
 {
-    // Live handles rather than API data; they get their own way to be built (Connect-Kernel, Start-KernelEmulator).
-    // Types from elsewhere (FileInfo from the Save- cmdlets, bool from Test-KernelProxy -Quiet) build as they always do.
-    private static readonly Type[] Handles = [typeof(KernelSession), typeof(KernelEmulator)];
-
     private readonly PowerShellSession _shell = new();
+    private readonly EmulatorFixture _emulator;
+
+    public ModelConstructionTests(EmulatorFixture emulator) => _emulator = emulator;
 
     public void Dispose() => _shell.Dispose();
 
+    // Types from elsewhere (FileInfo from the Save- cmdlets, bool from Test-KernelProxy -Quiet) build as they always do.
     public static TheoryData<Type> OutputTypes()
     {
         var types = typeof(KernelCmdlet).Assembly.GetTypes()
             .SelectMany(t => t.GetCustomAttributes<OutputTypeAttribute>())
             .SelectMany(a => a.Type)
             .Select(t => t.Type)
-            .Where(t => t != null && t.Assembly == typeof(KernelCmdlet).Assembly && !Handles.Contains(t))
+            .Where(t => t != null && t.Assembly == typeof(KernelCmdlet).Assembly)
             .Distinct()
             .OrderBy(t => t!.Name);
         var data = new TheoryData<Type>();
@@ -134,5 +135,63 @@ public sealed class ModelConstructionTests : IDisposable
 
         Assert.Single(result.Errors);
         Assert.Equal("queued", Assert.Single(result.Output).BaseObject);
+    }
+
+    [Fact]
+    public void An_emulator_started_elsewhere_is_steered_through_a_hashtable_and_left_running_by_Stop()
+    {
+        var result = _shell.Run(
+            """
+            param($uri)
+            $elsewhere = [Kernel.PowerShell.KernelEmulator]@{ BaseUri = $uri.AbsoluteUri.TrimEnd('/') }
+            $elsewhere | Add-KernelEmulatorFault -Path /never-called -StatusCode 503
+            ($elsewhere | Get-KernelEmulatorFault).Path
+            $elsewhere | Clear-KernelEmulatorFault
+            $elsewhere | Stop-KernelEmulator
+            $elsewhere
+            """,
+            ("uri", _emulator.BaseUri));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("/never-called", result.Output[0].BaseObject);
+        var elsewhere = Assert.IsType<KernelEmulator>(result.Output[1].BaseObject);
+        Assert.Equal(_emulator.BaseUri, elsewhere.BaseUri);
+        Assert.Null(elsewhere.ProcessId);
+        Assert.False(elsewhere.HasExited);
+        Assert.Contains("Left the emulator at " + _emulator.BaseUri + " running: Start-KernelEmulator did not start it", Assert.Single(result.Warnings));
+        Assert.False(_emulator.Emulator.HasExited);
+    }
+
+    [Fact]
+    public void A_hashtable_session_works_with_Session_as_Connect_Kernel_SkipVerify_PassThru_would_and_is_not_the_default()
+    {
+        var result = _shell.Run(
+            """
+            param($uri, $key)
+            $session = [Kernel.PowerShell.KernelSession]@{ BaseUri = $uri; ApiKey = $key; ProjectId = 'proj-hashtable' }
+            $session.IsVerified
+            @(Get-KernelDeployment -Session $session -First 1).Count -le 1
+            $session
+            Get-KernelSession
+            """,
+            ("uri", _emulator.BaseUri), ("key", _emulator.ApiKey));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(false, result.Output[0].BaseObject);
+        Assert.Equal(true, result.Output[1].BaseObject);
+        var session = Assert.IsType<KernelSession>(result.Output[2].BaseObject);
+        Assert.Equal((_emulator.BaseUri, "proj-hashtable", "hashtable", "hashtable", true), (session.BaseUri, session.ProjectId, session.ApiKeySource, session.ProjectSource, session.IsVerified));
+        Assert.Equal(3, result.Output.Count);
+    }
+
+    [Theory]
+    [InlineData("@{ BaseUri = 'http://127.0.0.1:1/'; ApiKey = 'sk_in_clear' }", "KernelSession.ApiKey takes a SecureString")]
+    [InlineData("@{ BaseUri = 'http://kernel.example.com/'; ApiKey = (ConvertTo-SecureString k -AsPlainText -Force) }", "Refusing to send the API key in clear text")]
+    [InlineData("@{ ApiKey = (ConvertTo-SecureString k -AsPlainText -Force); MaxRetries = 11 }", "MaxRetries goes from 0 to 10")]
+    public void A_hashtable_session_is_checked_as_Connect_Kernel_checks_its_parameters(string hashtable, string error)
+    {
+        var result = _shell.Run($"[Kernel.PowerShell.KernelSession]{hashtable}");
+
+        Assert.Contains(error, Assert.Single(result.Errors).ToString());
     }
 }

@@ -273,14 +273,19 @@ public sealed class BrowserCmdletTests : IClassFixture<EmulatorFixture>, IDispos
     }
 
     [Fact]
-    public void Tab_completes_browser_profile_and_proxy_names_and_ids()
+    public void Tab_completes_browser_profile_and_proxy_names_and_ids_whose_tooltips_say_what_they_are()
     {
         var browser = Run("New-KernelBrowser -Name tabbed").ThrowOnError().Single<KernelBrowser>();
-        Run("New-KernelProfile tab-profile; New-KernelProxy isp tab-proxy").ThrowOnError();
+        var profile = Run("New-KernelProfile tab-profile").ThrowOnError().Single<KernelProfile>();
+        Run("New-KernelProxy isp tab-proxy").ThrowOnError();
 
-        Assert.Equal(["tabbed"], _shell.Complete("Get-KernelBrowser -Name tab"));
-        Assert.Equal([browser.Id], _shell.Complete("Remove-KernelBrowser -Id " + browser.Id[..4]));
-        Assert.Equal(["tab-profile"], _shell.Complete("New-KernelBrowser -Profile tab"));
-        Assert.Equal(["tab-proxy"], _shell.Complete("New-KernelBrowser -Proxy tab"));
+        var byName = Assert.Single(_shell.Completions("Get-KernelBrowser -Name tab"));
+        var byId = Assert.Single(_shell.Completions("Remove-KernelBrowser -Id " + browser.Id[..4]));
+        Assert.Equal(("tabbed", browser.Id), (byName.CompletionText, byId.CompletionText));
+        Assert.Matches($"^{browser.Id}, active, created \\d{{4}}-\\d\\d-\\d\\d \\d\\d:\\d\\d$", byName.ToolTip);
+        Assert.Matches("^tabbed, active, created ", byId.ToolTip);
+        Assert.Equal("tab-profile, never saved", Assert.Single(_shell.Completions("Get-KernelProfile -Id " + profile.Id[..4])).ToolTip);
+        Assert.Equal(["tab-profile"], _shell.Completions("New-KernelBrowser -Profile tab").Select(c => c.CompletionText));
+        Assert.Equal(["tab-proxy"], _shell.Completions("New-KernelBrowser -Proxy tab").Select(c => c.CompletionText));
     }
 }

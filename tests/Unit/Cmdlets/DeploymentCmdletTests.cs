@@ -31,6 +31,34 @@ public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDis
     }
 
     [Fact]
+    public void Get_says_which_app_version_a_deployment_serves_from_one_listing_of_the_apps_per_call()
+    {
+        using var shell = new PowerShellSession();
+        shell.ConnectInOwnProject(_emulator);
+        using var broken = new TempFolder().With("main.py", "print('no app here')\n");
+        var running = shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Version 2.0 -Wait", ("path", RepositoryPaths.Example("page-title"))).ThrowOnError().Single<KernelDeployment>();
+        shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Wait -ErrorAction SilentlyContinue", ("path", broken.Path));
+        shell.Run("param($emu) $emu | Clear-KernelEmulatorJournal", ("emu", _emulator.Emulator)).ThrowOnError();
+
+        var listed = shell.Run("Get-KernelDeployment").ThrowOnError().Output.Select(o => (KernelDeployment)o.BaseObject).ToList();
+        var byId = shell.Run("param($ids) Get-KernelDeployment -Id $ids", ("ids", listed.Select(d => d.Id).ToArray())).ThrowOnError().Output.Select(o => (KernelDeployment)o.BaseObject).ToList();
+        var requests = shell.Run("param($emu) $emu | Get-KernelEmulatorJournal -Path /apps", ("emu", _emulator.Emulator)).ThrowOnError().Output;
+
+        foreach (var deployments in new[] { listed, byId })
+        {
+            Assert.Equal(("page-title", "2.0"), (deployments.Single(d => d.Id == running.Id).AppName, deployments.Single(d => d.Id == running.Id).AppVersion));
+            Assert.Null(deployments.Single(d => d.Status == "failed").App);
+        }
+
+        Assert.Equal(2, requests.Count);
+
+        // Piped app versions say which deployment serves each: Get-KernelApp's own listing is the only one.
+        var piped = shell.Run("param($emu) $emu | Clear-KernelEmulatorJournal; Get-KernelApp -Name page-title -Version 2.0 | Get-KernelDeployment; @($emu | Get-KernelEmulatorJournal -Path /apps).Count", ("emu", _emulator.Emulator)).ThrowOnError().Output;
+        Assert.Equal("2.0", ((KernelDeployment)piped[0].BaseObject).AppVersion);
+        Assert.Equal(1, piped[1].BaseObject);
+    }
+
+    [Fact]
     public void New_returns_the_created_deployment_before_it_runs()
     {
         var deployment = _shell.Run(
@@ -42,16 +70,42 @@ public sealed class DeploymentCmdletTests : IClassFixture<EmulatorFixture>, IDis
     }
 
     [Fact]
-    public void Wait_writes_build_logs_and_the_app_summary_to_the_information_stream_only()
+    public void Wait_writes_build_logs_and_the_summary_to_the_information_stream_only_for_the_host_to_show()
     {
         var result = _shell.Run(
             "param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py | Wait-KernelDeployment",
             ("path", RepositoryPaths.Example("page-title"))).ThrowOnError();
 
         Assert.Single(result.Output);
-        var logs = result.Information.Where(i => i.Tags.Contains("KernelLog")).Select(i => Assert.IsType<KernelLogEntry>(i.MessageData).Message).ToList();
-        Assert.Contains("Building main.py", logs);
-        Assert.Contains(result.Information, i => i.MessageData is string s && s == "App 'page-title' deployed (version latest); actions: get-page-title, health.");
+        var logs = result.Information.Where(i => i.Tags.Contains("KernelLog")).ToList();
+        Assert.Contains("Building main.py", logs.Select(i => Assert.IsType<KernelLogEntry>(i.MessageData).Message));
+        var summary = Assert.Single(result.Information, i => i.Tags.Contains("Kernel"));
+        Assert.Matches(@"^App page-title latest deployed in \d+\.\d s; invoke with: Invoke-KernelAction page-title get-page-title$", (string)summary.MessageData);
+        Assert.All(logs.Append(summary), i => Assert.Contains("PSHOST", i.Tags));
+    }
+
+    [Fact]
+    public void New_with_Wait_says_what_it_sent_how_long_it_took_and_how_to_invoke_the_version()
+    {
+        var result = _shell.Run(
+            "param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Version 2026.12.01-rc.1 -Wait",
+            ("path", RepositoryPaths.Example("page-title"))).ThrowOnError();
+
+        var summary = Assert.Single(result.Information, i => i.Tags.Contains("Kernel"));
+        Assert.Matches(
+            @"^App page-title 2026\.12\.01-rc\.1 deployed in \d+\.\d s \(5 files, \d+(\.\d)? KB\); invoke with: Invoke-KernelAction page-title get-page-title -Version 2026\.12\.01-rc\.1$",
+            (string)summary.MessageData);
+    }
+
+    [Fact]
+    public void InformationAction_SilentlyContinue_on_the_command_keeps_the_log_from_the_host_but_not_from_the_stream()
+    {
+        var result = _shell.Run(
+            "param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Wait -InformationAction SilentlyContinue",
+            ("path", RepositoryPaths.Example("page-title"))).ThrowOnError();
+
+        Assert.Contains(result.Information, i => i.Tags.Contains("KernelLog"));
+        Assert.All(result.Information, i => Assert.DoesNotContain("PSHOST", i.Tags));
     }
 
     [Fact]

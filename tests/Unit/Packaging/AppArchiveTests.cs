@@ -146,8 +146,6 @@ public class AppArchiveTests
 
         public void Log(KernelLogEntry entry) { }
 
-        public void Information(string message) { }
-
         public void Progress(OperationProgress progress) => cancel.Cancel();
     }
 }

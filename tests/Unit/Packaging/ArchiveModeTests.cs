@@ -181,8 +181,6 @@ public class ArchiveModeTests
 
         public void Log(KernelLogEntry entry) { }
 
-        public void Information(string message) { }
-
         public void Progress(OperationProgress progress) { }
     }
 }

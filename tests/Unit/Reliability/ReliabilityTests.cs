@@ -10,6 +10,7 @@ namespace Kernel.PowerShell.Tests.Reliability;
 /// A 3 a.m. runbook either succeeds or fails with one clear line: never hangs, never deploys twice.
 /// Each test injects the emulator's faults and works in a project of its own.
 /// </summary>
+[Collection(TemporaryArchives.Name)]
 public sealed class ReliabilityTests : IClassFixture<EmulatorFixture>, IDisposable
 {
     private readonly EmulatorFixture _emulator;

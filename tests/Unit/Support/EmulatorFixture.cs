@@ -26,7 +26,7 @@ public class EmulatorFixture : IAsyncLifetime
 
     public Uri BaseUri => Emulator.BaseUri;
 
-    public SecureString ApiKey => Emulator.ApiKey;
+    public SecureString ApiKey => Emulator.ApiKey!;
 
     /// <summary>The key as text, to prove it never appears anywhere.</summary>
     public string ApiKeyText => new NetworkCredential(string.Empty, Emulator.ApiKey).Password;

@@ -55,11 +55,14 @@ public sealed class PowerShellSession : IDisposable
     }
 
     /// <summary>What Tab offers for <paramref name="input"/>, asking again while the completion cache is still fetching (the first Tab may only start it).</summary>
-    public List<string> Complete(string input)
+    public List<string> Complete(string input) => Completions(input).Select(c => c.CompletionText).ToList();
+
+    /// <summary>The Tab completions of <paramref name="input"/>, tooltips included.</summary>
+    public List<CompletionResult> Completions(string input)
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var completions = Run("param($i) (TabExpansion2 -inputScript $i -cursorColumn $i.Length).CompletionMatches.CompletionText", ("i", input)).ThrowOnError().Output.Select(o => o.ToString()).ToList();
+            var completions = Run("param($i) (TabExpansion2 -inputScript $i -cursorColumn $i.Length).CompletionMatches", ("i", input)).ThrowOnError().Output.Select(o => (CompletionResult)o.BaseObject).ToList();
             if (completions.Count > 0)
             {
                 return completions;

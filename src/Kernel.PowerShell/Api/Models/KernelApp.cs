@@ -117,7 +117,7 @@ namespace Kernel.PowerShell
         /// <summary>The action's name; pipe the action to Invoke-KernelAction to run it.</summary>
         public string Name { get; }
 
-        /// <summary>JSON Schema of the payload (dictionaries and arrays), or null when Kernel could not generate one.</summary>
+        /// <summary>JSON Schema of the payload as ConvertFrom-Json gives it (<c>$action.InputSchema.properties.url.type</c>), or null when Kernel could not generate one.</summary>
         public object? InputSchema { get; }
 
         /// <summary>JSON Schema of the output, or null.</summary>

@@ -58,7 +58,7 @@ namespace Kernel.PowerShell
         /// <summary>The payload as sent (JSON text).</summary>
         public string? Payload { get; }
 
-        /// <summary>The output, parsed: dictionaries, arrays and plain values.</summary>
+        /// <summary>The output as ConvertFrom-Json gives it: PSCustomObjects (nested), arrays and plain values.</summary>
         public object? Output { get; }
 
         /// <summary>The output as the API returned it (JSON text).</summary>

@@ -14,19 +14,20 @@ namespace Kernel.PowerShell.Cmdlets
     /// Tab completion of browsers, profiles, proxies, extensions and browser pools (and a browser's replays), from the session's short-lived
     /// cache like the apps'. Which resource: a parameter named after one (-Browser, -Profile, -Proxy, -Extension, -Pool) means it,
     /// otherwise the command's noun does (Get-KernelProfile -Name). -Id completes ids, -ReplayId the replays of
-    /// the -Browser given, every other parameter names (an id where an object has no name).
+    /// the -Browser given, every other parameter names (an id where an object has no name). The tooltip of an id
+    /// names the object, the tooltip of a name gives its id, and both say what state it is in.
     /// </summary>
     public sealed class KernelResourceCompleter : KernelCompleter
     {
         private static readonly IResourceCompletion Pools =
-            new ResourceCompletion<KernelBrowserPool>(BrowserPoolApi.Resource, p => $"{p.Name ?? p.Id} {p.AvailableCount} free, {p.AcquiredCount} taken of {p.Size}");
+            new ResourceCompletion<KernelBrowserPool>(BrowserPoolApi.Resource, p => $"{p.AvailableCount} free, {p.AcquiredCount} taken of {p.Size}");
 
         private static readonly Dictionary<string, IResourceCompletion> Resources = new Dictionary<string, IResourceCompletion>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Browser"] = new ResourceCompletion<KernelBrowser>(BrowserApi.Resource, b => $"{b.Name ?? b.Id} {b.Status} {b.CreatedAt.LocalDateTime:yyyy-MM-dd HH:mm}"),
-            ["Profile"] = new ResourceCompletion<KernelProfile>(ProfileApi.Resource, p => $"{p.Name ?? p.Id} {p.UpdatedAt?.LocalDateTime.ToString("yyyy-MM-dd HH:mm") ?? "(never saved)"}"),
-            ["Proxy"] = new ResourceCompletion<KernelProxy>(ProxyApi.Resource, p => $"{p.Name ?? p.Id} {p.Type} {p.Location}"),
-            ["Extension"] = new ResourceCompletion<KernelExtension>(ExtensionApi.Resource, e => $"{e.Name ?? e.Id} {Bytes.Format(e.SizeBytes)} {e.CreatedAt.LocalDateTime:yyyy-MM-dd HH:mm}"),
+            ["Browser"] = new ResourceCompletion<KernelBrowser>(BrowserApi.Resource, b => $"{b.Status}, created {KernelView.Time(b.CreatedAt)}"),
+            ["Profile"] = new ResourceCompletion<KernelProfile>(ProfileApi.Resource, p => p.UpdatedAt is { } saved ? "saved " + KernelView.Time(saved) : "never saved"),
+            ["Proxy"] = new ResourceCompletion<KernelProxy>(ProxyApi.Resource, p => $"{p.Type}, {p.Location}{(p.Status == null ? string.Empty : ", " + p.Status)}"),
+            ["Extension"] = new ResourceCompletion<KernelExtension>(ExtensionApi.Resource, e => $"{Bytes.Format(e.SizeBytes)}, uploaded {KernelView.Time(e.CreatedAt)}"),
             ["Pool"] = Pools,
             ["BrowserPool"] = Pools,
         };
@@ -36,7 +37,7 @@ namespace Kernel.PowerShell.Cmdlets
             if (string.Equals(parameterName, "ReplayId", StringComparison.OrdinalIgnoreCase) && Bound(fakeBoundParameters, "Browser") is { } browser)
             {
                 return ("replays:" + browser, async token => (await client.ListReplaysAsync(browser, NullObserver.Instance, token).ConfigureAwait(false))
-                    .Select(r => new CompletionItem(r.ReplayId, $"{r.Status} {r.StartedAt?.LocalDateTime:yyyy-MM-dd HH:mm:ss}"))
+                    .Select(r => new CompletionItem(r.ReplayId, $"{r.Status}, started {KernelView.Time(r.StartedAt)}"))
                     .ToList());
             }
 
@@ -60,7 +61,10 @@ namespace Kernel.PowerShell.Cmdlets
             Task<IReadOnlyList<CompletionItem>> FetchAsync(KernelApiClient client, bool ids, CancellationToken cancellationToken);
         }
 
-        /// <summary>The first page of a resource, as ids or as names, each with a line about the object.</summary>
+        /// <summary>
+        /// The first page of a resource, as ids or as names, each with a line about the object: an id's names it
+        /// ("(no name)" when it has none), a name's gives its id, then what <c>describe</c> says.
+        /// </summary>
         private sealed class ResourceCompletion<T> : IResourceCompletion
             where T : class
         {
@@ -78,7 +82,9 @@ namespace Kernel.PowerShell.Cmdlets
             public async Task<IReadOnlyList<CompletionItem>> FetchAsync(KernelApiClient client, bool ids, CancellationToken cancellationToken) =>
                 (await Collect<T>(
                         emit => client.ListAsync(_resource, new Query(), 0, KernelApiClient.MaxPageSize, emit, NullObserver.Instance, cancellationToken),
-                        item => new CompletionItem(ids ? _resource.IdOf(item) : _resource.NameOf(item) ?? _resource.IdOf(item), _describe(item))).ConfigureAwait(false))
+                        item => new CompletionItem(
+                            ids ? _resource.IdOf(item) : _resource.NameOf(item) ?? _resource.IdOf(item),
+                            $"{(ids || _resource.NameOf(item) == null ? _resource.NameOf(item) ?? "(no name)" : _resource.IdOf(item))}, {_describe(item)}")).ConfigureAwait(false))
                     .GroupBy(item => item.Text, StringComparer.Ordinal)
                     .Select(group => group.First())
                     .ToList();

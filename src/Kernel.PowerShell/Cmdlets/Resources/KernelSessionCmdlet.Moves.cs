@@ -15,8 +15,11 @@ namespace Kernel.PowerShell.Cmdlets
     /// </summary>
     public abstract partial class KernelSessionCmdlet
     {
-        /// <summary>Writes the object each id names, one request each; one error per id that fails, naming it. -Skip/-First pick from the ids.</summary>
-        internal void WriteById<T>(ApiResource<T> resource, IEnumerable<string> ids, Query query)
+        /// <summary>
+        /// Writes the object each id names, one request each; one error per id that fails, naming it. -Skip/-First
+        /// pick from the ids. <paramref name="complete"/>, when given, prepares (once per command) what fills in each object before it is written.
+        /// </summary>
+        internal void WriteById<T>(ApiResource<T> resource, IEnumerable<string> ids, Query query, Completion<T>? complete = null)
             where T : class
         {
             var client = ResolveClient();
@@ -34,7 +37,11 @@ namespace Kernel.PowerShell.Cmdlets
 
                 try
                 {
-                    WriteObject(Run($"Getting {resource.Noun} {id}", (observer, token) => client.GetAsync(resource, id, query, observer, token)));
+                    WriteObject(Run($"Getting {resource.Noun} {id}", async (observer, token) =>
+                    {
+                        var item = await client.GetAsync(resource, id, query, observer, token).ConfigureAwait(false);
+                        return complete == null ? item : (await complete(observer, token).ConfigureAwait(false))(item);
+                    }));
                 }
                 catch (Exception ex) when (IsFailure(ex))
                 {
@@ -47,16 +54,20 @@ namespace Kernel.PowerShell.Cmdlets
         /// Writes every object of the listing over all pages, in the API's order: with <paramref name="names"/>,
         /// those whose names match (a literal name that no object has, other filters aside, is an ObjectNotFound
         /// error naming it; a wildcard is not); with <paramref name="keep"/>, those it keeps. Without either,
-        /// -Skip/-First go to the API as offset and limit.
+        /// -Skip/-First go to the API as offset and limit. <paramref name="complete"/> as for <see cref="WriteById{T}"/>.
         /// </summary>
-        internal void WriteList<T>(ApiResource<T> resource, Query filter, IReadOnlyList<string>? names, Func<T, bool>? keep = null)
+        internal void WriteList<T>(ApiResource<T> resource, Query filter, IReadOnlyList<string>? names, Func<T, bool>? keep = null, Completion<T>? complete = null)
             where T : class
         {
             var client = ResolveClient();
             var activity = $"Listing {resource.Plural}";
             if (names == null && keep == null)
             {
-                TryWrite(() => WritePaged<T>(activity, (skip, first, emit, observer, token) => client.ListAsync(resource, filter, skip, first, emit, observer, token)));
+                TryWrite(() => WritePaged<T>(activity, async (skip, first, emit, observer, token) =>
+                {
+                    var fill = complete == null ? null : await complete(observer, token).ConfigureAwait(false);
+                    await client.ListAsync(resource, filter, skip, first, item => emit(fill == null ? item : fill(item)), observer, token).ConfigureAwait(false);
+                }));
                 return;
             }
 
@@ -64,7 +75,8 @@ namespace Kernel.PowerShell.Cmdlets
             IReadOnlyList<string> missing = Array.Empty<string>();
             TryWrite(() => RunStreaming<T>(activity, async (observer, emit, token) =>
             {
-                bool Offer(T item) => (keep != null && !keep(item)) || (Window.Take() ? emit(item) : !Window.Full);
+                var fill = complete == null ? null : await complete(observer, token).ConfigureAwait(false);
+                bool Offer(T item) => (keep != null && !keep(item)) || (Window.Take() ? emit(fill == null ? item : fill(item)) : !Window.Full);
                 if (names == null)
                 {
                     await client.ListAsync(resource, filter, 0, long.MaxValue, Offer, observer, token).ConfigureAwait(false);
@@ -138,6 +150,12 @@ namespace Kernel.PowerShell.Cmdlets
         internal bool ShouldChange(string target, string action, bool force) =>
             (force && !WhatIfInEffect && !ConfirmAsked) || ShouldProcess(target, action);
     }
+
+    /// <summary>
+    /// Prepares, off the pipeline thread, what completes each object of a resource before it is written (for instance
+    /// the app a deployment serves, which the deployment does not carry).
+    /// </summary>
+    internal delegate Task<Func<T, T>> Completion<T>(IOperationObserver observer, CancellationToken cancellationToken);
 
     /// <summary>What is left of a -Skip/-First window; counts are kept across ProcessRecord calls.</summary>
     internal sealed class PagingWindow
