@@ -99,7 +99,7 @@ namespace Kernel.PowerShell.Packaging
         /// <summary>How the walk explains a named pipe, socket or device it left out, after its kind.</summary>
         internal const string NotPacked = ", not a regular file: only files and folders are packed";
 
-        private AppFolder(string root, IReadOnlyList<AppFile> files, IReadOnlyList<ExcludedPath> excluded)
+        internal AppFolder(string root, IReadOnlyList<AppFile> files, IReadOnlyList<ExcludedPath> excluded)
         {
             Root = root;
             Files = files;

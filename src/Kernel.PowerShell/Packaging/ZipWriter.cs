@@ -8,7 +8,8 @@ namespace Kernel.PowerShell.Packaging
 {
     /// <summary>
     /// A forward-only ZIP writer (APPNOTE 6.3): entries whose compressed bytes are already known (deflated on
-    /// other threads) and entries streamed through deflate here, with a data descriptor. It never seeks, so it
+    /// other threads), and entries whose CRC and sizes follow their data in a data descriptor (written in pieces
+    /// deflated on other threads, or streamed through deflate here). It never seeks, so it
     /// can write to a network stream; Zip64 records appear only when sizes, offsets or counts need them.
     /// Every entry says "made by Unix" and carries its Unix mode (files 0644 or 0755, folders 0755), so
     /// Info-ZIP and the like extract files any user can read; its time is in DOS form and, exactly and in UTC,
@@ -24,15 +25,17 @@ namespace Kernel.PowerShell.Packaging
         private const ushort VersionZip64 = 45;
         private const ushort VersionMadeByUnix = (3 << 8) | 45;
         private const uint Max32 = 0xFFFFFFFF;
-    private const ushort ExtendedTimestampTag = 0x5455;
-    private const uint UnixRegularFile = 0x8000;
-    private const uint UnixDirectory = 0x4000;
-    private const uint DosDirectory = 0x10;
+        private const ushort ExtendedTimestampTag = 0x5455;
+        private const uint UnixRegularFile = 0x8000;
+        private const uint UnixDirectory = 0x4000;
+        private const uint DosDirectory = 0x10;
 
         private readonly Stream _output;
         private readonly List<CentralEntry> _entries = new List<CentralEntry>();
         private readonly byte[] _scratch = new byte[64];
         private long _position;
+        private CentralEntry? _open;
+        private long _openDataStart;
 
         public ZipWriter(Stream output)
         {
@@ -61,28 +64,56 @@ namespace Kernel.PowerShell.Packaging
             _entries.Add(entry);
         }
 
-        /// <summary>Streams a file through deflate (or stores it), sizes and CRC following in a data descriptor.</summary>
-        /// <param name="isExecutable">The file's execute bit; null where files have none, to decide from its first bytes.</param>
-        public void AddStreamed(string name, DateTime modified, bool? isExecutable, Stream source, CompressionLevel level, Action<int> read)
+        /// <summary>
+        /// Starts a file entry whose CRC and sizes follow its data, in a data descriptor: for a file written in
+        /// pieces (<see cref="WriteData"/>) or streamed, whose sizes are not known when its header goes out.
+        /// </summary>
+        public void StartEntry(string name, DateTime modified, int permissions, bool deflated)
         {
-            var method = level == CompressionLevel.NoCompression ? MethodStored : MethodDeflated;
-            var nameBytes = Encoding.UTF8.GetBytes(name);
-            var offset = _position;
-            var header = new CentralEntry(nameBytes, modified, method, FlagDataDescriptor, 0, 0, 0, offset, zip64: true);
-            int? permissions = null;
-            WriteLocalHeader(header, Zip64Sizes(0, 0), knownSizes: false);
+            _open = new CentralEntry(Encoding.UTF8.GetBytes(name), modified, deflated ? MethodDeflated : MethodStored, FlagDataDescriptor, 0, 0, 0, _position, zip64: true)
+            {
+                ExternalAttributes = FileAttributes(permissions),
+            };
+            WriteLocalHeader(_open, Zip64Sizes(0, 0), knownSizes: false);
+            _openDataStart = _position;
+        }
 
+        /// <summary>Writes data of the entry <see cref="StartEntry"/> opened, as it goes into the archive.</summary>
+        public void WriteData(byte[] buffer, int offset, int count) => Write(buffer, offset, count);
+
+        /// <summary>Ends the open entry with its data descriptor: the CRC and length of what it holds unpacked.</summary>
+        public void FinishEntry(uint crc, long uncompressed)
+        {
+            var open = _open ?? throw new InvalidOperationException("No entry is open.");
+            var compressed = _position - _openDataStart;
+            PutUInt32(0, 0x08074b50);
+            PutUInt32(4, crc);
+            PutUInt64(8, (ulong)compressed);
+            PutUInt64(16, (ulong)uncompressed);
+            Write(_scratch, 0, 24);
+            _entries.Add(new CentralEntry(open.Name, open.Modified, open.Method, FlagDataDescriptor, crc, compressed, uncompressed, open.Offset, zip64: true)
+            {
+                ExternalAttributes = open.ExternalAttributes,
+            });
+            _open = null;
+        }
+
+        /// <summary>
+        /// Streams a file through deflate (or stores it, at <see cref="CompressionLevel.NoCompression"/>) as one
+        /// entry with a data descriptor, reporting each read.
+        /// </summary>
+        public void AddStreamed(string name, DateTime modified, int permissions, Stream source, CompressionLevel level, Action<int> read)
+        {
+            var deflated = level != CompressionLevel.NoCompression;
+            StartEntry(name, modified, permissions, deflated);
             var crc = 0u;
             long uncompressed = 0;
-            var start = _position;
-            var counting = new CountingStream(this);
             var buffer = new byte[81920];
-            using (var target = method == MethodDeflated ? new DeflateStream(counting, level, leaveOpen: true) : (Stream)counting)
+            using (var target = deflated ? new DeflateStream(new CountingStream(this), level, leaveOpen: true) : (Stream)new CountingStream(this))
             {
                 int count;
                 while ((count = source.Read(buffer, 0, buffer.Length)) > 0)
                 {
-                    permissions ??= EntryModes.ForFile(isExecutable, EntryModes.StartsWithShebang(buffer, count));
                     crc = Crc32.Append(crc, buffer, 0, count);
                     target.Write(buffer, 0, count);
                     uncompressed += count;
@@ -90,16 +121,7 @@ namespace Kernel.PowerShell.Packaging
                 }
             }
 
-            var compressed = _position - start;
-            PutUInt32(0, 0x08074b50);
-            PutUInt32(4, crc);
-            PutUInt64(8, (ulong)compressed);
-            PutUInt64(16, (ulong)uncompressed);
-            Write(_scratch, 0, 24);
-            _entries.Add(new CentralEntry(nameBytes, modified, method, FlagDataDescriptor, crc, compressed, uncompressed, offset, zip64: true)
-            {
-                ExternalAttributes = FileAttributes(permissions ?? EntryModes.ForFile(isExecutable, startsWithShebang: false)),
-            });
+            FinishEntry(crc, uncompressed);
         }
 
         /// <summary>Writes the central directory and its end records, with <paramref name="comment"/>.</summary>
@@ -376,7 +398,7 @@ namespace Kernel.PowerShell.Packaging
         }
     }
 
-    /// <summary>An entry's bytes as they go into the archive, with what the headers need.</summary>
+    /// <summary>An entry's bytes (or a piece of them) as they go into the archive, with what the headers need.</summary>
     internal sealed class CompressedData
     {
         public CompressedData(ushort method, uint crc, long uncompressedLength, ArraySegment<byte> data, bool startsWithShebang = false)
@@ -390,6 +412,8 @@ namespace Kernel.PowerShell.Packaging
 
         public ushort Method { get; }
 
+        public bool IsDeflated => Method == 8;
+
         public uint Crc { get; }
 
         public long UncompressedLength { get; }
@@ -398,40 +422,6 @@ namespace Kernel.PowerShell.Packaging
 
         /// <summary>Whether the file's first bytes are "#!" (see <see cref="EntryModes.ForFile"/>).</summary>
         public bool StartsWithShebang { get; }
-
-        /// <summary>Reads a whole (small) file, deflating it unless that would not help.</summary>
-        public static CompressedData Of(Stream source, long length, CompressionLevel level)
-        {
-            var raw = new byte[length];
-            var done = 0;
-            int read;
-            while (done < raw.Length && (read = source.Read(raw, done, raw.Length - done)) > 0)
-            {
-                done += read;
-            }
-
-            if (done != raw.Length)
-            {
-                throw new IOException($"the file changed size while it was read ({done} of {raw.Length} bytes)");
-            }
-
-            var crc = Crc32.Append(0, raw, 0, raw.Length);
-            var script = EntryModes.StartsWithShebang(raw, raw.Length);
-            if (level == CompressionLevel.NoCompression || raw.Length == 0)
-            {
-                return new CompressedData(0, crc, raw.Length, new ArraySegment<byte>(raw), script);
-            }
-
-            using var packed = new MemoryStream(raw.Length / 2 + 64);
-            using (var deflate = new DeflateStream(packed, level, leaveOpen: true))
-            {
-                deflate.Write(raw, 0, raw.Length);
-            }
-
-            return packed.Length < raw.Length
-                ? new CompressedData(8, crc, raw.Length, new ArraySegment<byte>(packed.GetBuffer(), 0, (int)packed.Length), script)
-                : new CompressedData(0, crc, raw.Length, new ArraySegment<byte>(raw), script);
-        }
     }
 
     /// <summary>

@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+
+namespace Kernel.PowerShell.Packaging
+{
+    /// <summary>
+    /// Whether a file is deflated or stored, and the deflating itself. A file is judged by blocks of
+    /// <see cref="FirstBlock"/> bytes: its first, and for a longer file one from its middle and its end.
+    /// Deflated at the chosen level, one of them must come out at least 1 % smaller, or the whole file is
+    /// stored as it is: random bytes, model weights, media, encrypted or already-compressed data, which deflate
+    /// cannot shrink and spends most of its time on. The same rule holds on every path, so a file is stored or
+    /// deflated alike whether it is packed whole, in pieces or streamed.
+    /// </summary>
+    internal static class Deflation
+    {
+        /// <summary>The size of a block that is judged.</summary>
+        public const int FirstBlock = 64 * 1024;
+
+        private static readonly Lazy<bool> SyncFlush = new Lazy<bool>(FlushEndsWithSyncMarker);
+
+        /// <summary>
+        /// Whether DeflateStream.Flush ends what it has written with a sync marker (an empty stored block), so
+        /// compression can stop at a byte boundary and go on: true on .NET (PowerShell 7), where judging the
+        /// first block costs nothing (it is deflated once, on the way) and big files are deflated in pieces on
+        /// every core; not on .NET Framework, whose Flush does nothing.
+        /// </summary>
+        public static bool CanFlush => SyncFlush.Value;
+
+        /// <summary>Whether deflating <paramref name="raw"/> bytes into <paramref name="packed"/> saves at least 1 %.</summary>
+        public static bool Shrinks(long packed, long raw) => packed * 100 <= raw * 99;
+
+        /// <summary>Where the blocks judged after the first start: the middle and the end of a file longer than one block.</summary>
+        public static IEnumerable<long> LaterBlocks(long length)
+        {
+            if (length > FirstBlock)
+            {
+                yield return (length / 2) - (FirstBlock / 2);
+                yield return length - FirstBlock;
+            }
+        }
+
+        /// <summary>
+        /// Deflates one piece of a file: <paramref name="count"/> bytes of <paramref name="raw"/>. A piece that is
+        /// not the file's last ends with a sync flush, so the next piece (deflated on its own, maybe on another
+        /// thread) follows on at a byte boundary; the last ends the deflate stream. When <paramref name="decided"/>
+        /// is given (the file's first piece, its method not yet known), the file is judged on the way: its first
+        /// block with a sync flush after it where the runtime has one (<see cref="CanFlush"/>), then, if that did
+        /// not shrink, <paramref name="laterBlocksShrink"/>; the verdict goes to <paramref name="decided"/> at once,
+        /// and if the file is to be stored the deflating stops there and null is returned.
+        /// </summary>
+        public static ArraySegment<byte>? Deflate(byte[] raw, int count, bool last, CompressionLevel level, BufferPool pool, Action<bool>? decided, Func<bool>? laterBlocksShrink, bool canFlush)
+        {
+            bool Verdict(bool firstShrinks)
+            {
+                var deflate = firstShrinks || (laterBlocksShrink != null && laterBlocksShrink());
+                decided!(deflate);
+                return deflate;
+            }
+
+            if (decided != null && (count > FirstBlock || !last) && !canFlush)
+            {
+                // Without a flush the first block's verdict costs a deflate of its own.
+                if (!Verdict(BlockShrinks(raw, 0, Math.Min(count, FirstBlock), level, pool)))
+                {
+                    return null;
+                }
+
+                decided = null;
+            }
+
+            var output = new PieceOutput(pool, count / 2 + 256);
+            var keep = true;
+            using (var deflate = new DeflateStream(output, level, leaveOpen: true))
+            {
+                var done = 0;
+                if (decided != null && count > FirstBlock)
+                {
+                    deflate.Write(raw, 0, FirstBlock);
+                    deflate.Flush();
+                    keep = Verdict(Shrinks(output.Length, FirstBlock));
+                    done = FirstBlock;
+                }
+
+                if (keep)
+                {
+                    deflate.Write(raw, done, count - done);
+                    if (!last)
+                    {
+                        deflate.Flush();
+                        output.Seal();
+                    }
+                }
+                else
+                {
+                    output.Seal();
+                }
+            }
+
+            if (decided != null && count <= FirstBlock)
+            {
+                // A piece no longer than a block is judged by all of it.
+                keep = Verdict(Shrinks(output.Length, count));
+            }
+
+            if (!keep)
+            {
+                output.Release();
+                return null;
+            }
+
+            return output.Segment;
+        }
+
+        /// <summary>The verdict on one block deflated on its own.</summary>
+        public static bool BlockShrinks(byte[] data, int offset, int count, CompressionLevel level, BufferPool pool)
+        {
+            var output = new PieceOutput(pool, count / 2 + 256);
+            using (var deflate = new DeflateStream(output, level, leaveOpen: true))
+            {
+                deflate.Write(data, offset, count);
+            }
+
+            var shrinks = Shrinks(output.Length, count);
+            output.Release();
+            return shrinks;
+        }
+
+        private static bool FlushEndsWithSyncMarker()
+        {
+            using var output = new MemoryStream();
+            using var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true);
+            var text = new byte[4096];
+            for (var i = 0; i < text.Length; i++)
+            {
+                text[i] = (byte)('a' + (i % 7));
+            }
+
+            deflate.Write(text, 0, text.Length);
+            deflate.Flush();
+            var written = output.ToArray();
+            return written.Length > 4
+                && written[written.Length - 4] == 0 && written[written.Length - 3] == 0
+                && written[written.Length - 2] == 0xFF && written[written.Length - 1] == 0xFF;
+        }
+    }
+
+    /// <summary>
+    /// Where a piece is deflated to: a growing buffer from the archive's <see cref="BufferPool"/>. Once sealed,
+    /// further writes (the end block a DeflateStream adds when it is disposed after a flush) are dropped.
+    /// </summary>
+    internal sealed class PieceOutput : Stream
+    {
+        private readonly BufferPool _pool;
+        private byte[] _buffer;
+        private int _length;
+        private bool _sealed;
+
+        public PieceOutput(BufferPool pool, int capacity)
+        {
+            _pool = pool;
+            _buffer = pool.Rent(capacity);
+        }
+
+        public ArraySegment<byte> Segment => new ArraySegment<byte>(_buffer, 0, _length);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public void Seal() => _sealed = true;
+
+        public void Release() => _pool.Return(_buffer);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (_sealed)
+            {
+                return;
+            }
+
+            if (_length + count > _buffer.Length)
+            {
+                var larger = _pool.Rent(Math.Max(_length + count, _buffer.Length * 2));
+                Buffer.BlockCopy(_buffer, 0, larger, 0, _length);
+                _pool.Return(_buffer);
+                _buffer = larger;
+            }
+
+            Buffer.BlockCopy(buffer, offset, _buffer, _length, count);
+            _length += count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// The big buffers of one archive, handed out again once written: the pieces of big files and what they
+    /// deflate to would otherwise each be a new allocation on the large object heap (zeroed, and collected
+    /// only by full collections). Small buffers are plain allocations, which the runtime reclaims cheaply.
+    /// </summary>
+    internal sealed class BufferPool
+    {
+        private const int Pooled = 128 * 1024;
+        private readonly Dictionary<int, Stack<byte[]>> _free = new Dictionary<int, Stack<byte[]>>();
+
+        /// <summary>A buffer of at least <paramref name="minimum"/> bytes (a power of two from 128 KiB up).</summary>
+        public byte[] Rent(int minimum)
+        {
+            if (minimum < Pooled)
+            {
+                return new byte[minimum];
+            }
+
+            var size = Pooled;
+            while (size < minimum)
+            {
+                size *= 2;
+            }
+
+            lock (_free)
+            {
+                if (_free.TryGetValue(size, out var stack) && stack.Count > 0)
+                {
+                    return stack.Pop();
+                }
+            }
+
+            return new byte[size];
+        }
+
+        public void Return(byte[] buffer)
+        {
+            if (buffer.Length < Pooled || (buffer.Length & (buffer.Length - 1)) != 0)
+            {
+                return;
+            }
+
+            lock (_free)
+            {
+                if (!_free.TryGetValue(buffer.Length, out var stack))
+                {
+                    _free[buffer.Length] = stack = new Stack<byte[]>();
+                }
+
+                stack.Push(buffer);
+            }
+        }
+    }
+}
