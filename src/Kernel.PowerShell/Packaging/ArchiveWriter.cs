@@ -47,10 +47,19 @@ namespace Kernel.PowerShell.Packaging
 
         private const long InFlightBudget = 32L * 1024 * 1024;
         private const int InFlightPieces = 512;
+
+        /// <summary>What the writer waits for at once when it has caught up with the workers (see <see cref="Take"/>).</summary>
+        private const int BatchPieces = 64;
+        private const long BatchBytes = 1024 * 1024;
+
+        /// <summary>What a worker claims at once at most, in small files (see Pipeline.Group).</summary>
+        private const int ClaimPieces = 32;
+        private const int ClaimBytes = 64 * 1024;
         private const byte Undecided = 0;
         private const byte Stored = 1;
         private const byte Deflated = 2;
         private static readonly TimeSpan WorkerGrace = TimeSpan.FromSeconds(1);
+        private static readonly Action<bool> NoneWaiting = _ => { };
 
         private static readonly HashSet<string> AlreadyCompressed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -107,50 +116,71 @@ namespace Kernel.PowerShell.Packaging
         {
             while (true)
             {
-                var index = Interlocked.Increment(ref state.NextToClaim);
-                if (index >= state.Pieces.Length || cancellationToken.IsCancellationRequested)
+                var claim = Interlocked.Increment(ref state.NextToClaim);
+                if (claim >= state.Claims.Length || cancellationToken.IsCancellationRequested)
                 {
                     return;
                 }
 
-                var piece = state.Pieces[index];
-                if (piece.Streamed)
+                var (first, end, bytes) = state.Claims[claim];
+                if (state.Pieces[first].Streamed)
                 {
                     continue;
                 }
 
+                if (state.TooFarAhead(first, bytes))
+                {
+                    lock (state.Gate)
+                    {
+                        while (!cancellationToken.IsCancellationRequested && state.TooFarAhead(first, bytes))
+                        {
+                            // Said before the last look, so the writer (which moves on without the lock) either
+                            // sees a waiter and wakes it, or has moved on before that look.
+                            Interlocked.Increment(ref state.BudgetWaiters);
+                            if (state.TooFarAhead(first, bytes))
+                            {
+                                Monitor.Wait(state.Gate, 100);
+                            }
+
+                            Interlocked.Decrement(ref state.BudgetWaiters);
+                        }
+                    }
+                }
+
+                Interlocked.Add(ref state.InFlightBytes, bytes);
+
+                var packed = new CompressedData?[end - first];
+                Exception? failure = null;
+                for (var index = first; index < end && failure == null; index++)
+                {
+                    try
+                    {
+                        packed[index - first] = Pack(state, state.Pieces[index], cancellationToken);
+                    }
+                    catch (Exception ex) when (!(ex is OperationCanceledException))
+                    {
+                        failure = ex is PackagingException ? ex : Unreadable(state.Files[state.Pieces[index].File], ex);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+
                 lock (state.Gate)
                 {
-                    while (!cancellationToken.IsCancellationRequested
-                        && index != state.NextToWrite
-                        && (index >= state.NextToWrite + InFlightPieces || state.InFlightBytes + piece.Length > InFlightBudget))
+                    var wake = failure != null;
+                    for (var index = first; index < end; index++)
                     {
-                        Monitor.Wait(state.Gate, 100);
+                        state.Ready[index] = packed[index - first];
+                        wake |= index >= state.NextToWrite && index <= state.BatchEnd && packed[index - first] != null && --state.BatchMissing == 0;
                     }
 
-                    state.InFlightBytes += piece.Length;
-                }
-
-                CompressedData? data = null;
-                Exception? failure = null;
-                try
-                {
-                    data = Pack(state, piece, cancellationToken);
-                }
-                catch (Exception ex) when (!(ex is OperationCanceledException))
-                {
-                    failure = ex is PackagingException ? ex : Unreadable(state.Files[piece.File], ex);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                lock (state.Gate)
-                {
-                    state.Ready[index] = data;
                     state.Failure ??= failure;
-                    Monitor.PulseAll(state.Gate);
+                    if (wake)
+                    {
+                        Monitor.PulseAll(state.Gate);
+                    }
                 }
             }
         }
@@ -192,7 +222,8 @@ namespace Kernel.PowerShell.Packaging
                     return stored;
                 }
 
-                decided = deflate =>
+                // Only the later pieces of a big file wait for the verdict (and a wake-up per small file would cost more than the file).
+                decided = piece.Last ? NoneWaiting : deflate =>
                 {
                     lock (state.Gate)
                     {
@@ -338,29 +369,70 @@ namespace Kernel.PowerShell.Packaging
                     Report(observer, throttle, done, total, file);
                 }
 
-                lock (state.Gate)
+                if (!piece.Streamed)
                 {
-                    if (!piece.Streamed)
-                    {
-                        state.InFlightBytes -= piece.Length;
-                    }
+                    Interlocked.Add(ref state.InFlightBytes, -piece.Length);
+                }
 
-                    state.NextToWrite = index + 1;
-                    Monitor.PulseAll(state.Gate);
+                Interlocked.Exchange(ref state.NextToWrite, index + 1);
+                if (Volatile.Read(ref state.BudgetWaiters) > 0)
+                {
+                    lock (state.Gate)
+                    {
+                        Monitor.PulseAll(state.Gate);
+                    }
                 }
             }
 
             zip.Finish(comment);
         }
 
+        /// <summary>
+        /// The piece the writer puts out next. When it is not ready, the writer has caught up with the workers
+        /// and waits for a batch (up to <see cref="BatchPieces"/> pieces or <see cref="BatchBytes"/>) rather than
+        /// for each piece: a worker wakes it only when the batch is complete, since waking a thread per small file
+        /// costs more than the file's own packing.
+        /// </summary>
         private static CompressedData Take(Pipeline state, int index, CancellationToken cancellationToken)
         {
+            var ready = Volatile.Read(ref state.Ready[index]);
+            if (ready != null)
+            {
+                // Workers only ever fill a slot; the writer alone empties it.
+                state.Ready[index] = null;
+                return ready;
+            }
+
             lock (state.Gate)
             {
-                while (state.Ready[index] == null && state.Failure == null)
+                if (state.Ready[index] == null && state.Failure == null)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    Monitor.Wait(state.Gate, 100);
+                    var end = index;
+                    var bytes = (long)state.Pieces[index].Length;
+                    while (end + 1 < state.Pieces.Length && end + 1 - index < BatchPieces && !state.Pieces[end + 1].Streamed && bytes + state.Pieces[end + 1].Length <= BatchBytes)
+                    {
+                        bytes += state.Pieces[++end].Length;
+                    }
+
+                    state.BatchMissing = 0;
+                    for (var i = index; i <= end; i++)
+                    {
+                        state.BatchMissing += state.Ready[i] == null ? 1 : 0;
+                    }
+
+                    state.BatchEnd = end;
+                    if (state.BudgetWaiters > 0)
+                    {
+                        Monitor.PulseAll(state.Gate);
+                    }
+
+                    while (state.BatchMissing > 0 && state.Failure == null)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        Monitor.Wait(state.Gate, 100);
+                    }
+
+                    state.BatchEnd = -1;
                 }
 
                 if (state.Failure != null)
@@ -501,6 +573,35 @@ namespace Kernel.PowerShell.Packaging
 
                 Pieces = pieces.ToArray();
                 Ready = new CompressedData?[Pieces.Length];
+                Claims = Group(Pieces);
+            }
+
+            /// <summary>
+            /// What a worker takes at once: a piece of a big file, or a run of small files (up to
+            /// <see cref="ClaimPieces"/> of them, <see cref="ClaimBytes"/> in all), so that handing out work and
+            /// handing back results costs once per run, not once per file.
+            /// </summary>
+            private static (int First, int End, long Bytes)[] Group(Piece[] pieces)
+            {
+                bool Small(Piece piece) => piece.First && piece.Last && !piece.Streamed && piece.Length < ClaimBytes;
+                var claims = new List<(int, int, long)>();
+                for (var first = 0; first < pieces.Length;)
+                {
+                    var end = first + 1;
+                    long bytes = pieces[first].Length;
+                    if (Small(pieces[first]))
+                    {
+                        while (end < pieces.Length && end - first < ClaimPieces && Small(pieces[end]) && bytes + pieces[end].Length <= ClaimBytes)
+                        {
+                            bytes += pieces[end++].Length;
+                        }
+                    }
+
+                    claims.Add((first, end, bytes));
+                    first = end;
+                }
+
+                return claims.ToArray();
             }
 
             public object Gate { get; } = new object();
@@ -513,6 +614,9 @@ namespace Kernel.PowerShell.Packaging
 
             public Piece[] Pieces { get; }
 
+            /// <summary>Runs of pieces (first, end exclusive, bytes), in order, as workers claim them.</summary>
+            public (int First, int End, long Bytes)[] Claims { get; }
+
             /// <summary>Per file: <see cref="Undecided"/>, <see cref="Stored"/> or <see cref="Deflated"/>.</summary>
             public byte[] Method { get; }
 
@@ -523,6 +627,22 @@ namespace Kernel.PowerShell.Packaging
             public int NextToClaim = -1;
 
             public int NextToWrite;
+
+            /// <summary>The last piece of the batch the writer waits for, -1 while it does not wait.</summary>
+            public int BatchEnd = -1;
+
+            /// <summary>How many pieces of that batch are not ready yet.</summary>
+            public int BatchMissing;
+
+            public int BudgetWaiters;
+
+            /// <summary>Whether a claim starting at <paramref name="first"/> must wait: too far ahead of the writer, or over the memory budget; what the writer waits for now always goes.</summary>
+            public bool TooFarAhead(int first, long bytes)
+            {
+                var next = Volatile.Read(ref NextToWrite);
+                return first > Math.Max(next, Volatile.Read(ref BatchEnd))
+                    && (first >= next + InFlightPieces || Interlocked.Read(ref InFlightBytes) + bytes > InFlightBudget);
+            }
 
             public long InFlightBytes;
 
