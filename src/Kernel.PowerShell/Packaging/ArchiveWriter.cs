@@ -45,8 +45,15 @@ namespace Kernel.PowerShell.Packaging
     {
         internal const int DefaultPieceSize = 4 * 1024 * 1024;
 
-        private const long InFlightBudget = 32L * 1024 * 1024;
+        /// <summary>
+        /// How far (in file bytes) the workers may read ahead of the writer, for all the archives this process
+        /// writes at once: each gets an equal share, never less than <see cref="SmallestShare"/> (and the piece
+        /// the writer waits for always goes). Twenty deployments at once then hold little more than one would.
+        /// </summary>
+        private const long InFlightBudget = 16L * 1024 * 1024;
+        private const long SmallestShare = 1024 * 1024;
         private const int InFlightPieces = 512;
+        private static int _archivesBeingWritten;
 
         /// <summary>What the writer waits for at once when it has caught up with the workers (see <see cref="Take"/>).</summary>
         private const int BatchPieces = 64;
@@ -76,6 +83,7 @@ namespace Kernel.PowerShell.Packaging
         {
             var state = new Pipeline(folder.Files, level, options);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Interlocked.Increment(ref _archivesBeingWritten);
             var workers = new Task[Math.Max(1, Math.Min(Environment.ProcessorCount, state.Pieces.Length))];
             for (var w = 0; w < workers.Length; w++)
             {
@@ -90,6 +98,7 @@ namespace Kernel.PowerShell.Packaging
             }
             finally
             {
+                Interlocked.Decrement(ref _archivesBeingWritten);
                 stop.Cancel();
                 lock (state.Gate)
                 {
@@ -641,7 +650,7 @@ namespace Kernel.PowerShell.Packaging
             {
                 var next = Volatile.Read(ref NextToWrite);
                 return first > Math.Max(next, Volatile.Read(ref BatchEnd))
-                    && (first >= next + InFlightPieces || Interlocked.Read(ref InFlightBytes) + bytes > InFlightBudget);
+                    && (first >= next + InFlightPieces || Interlocked.Read(ref InFlightBytes) + bytes > Math.Max(SmallestShare, InFlightBudget / Math.Max(1, Volatile.Read(ref _archivesBeingWritten))));
             }
 
             public long InFlightBytes;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
@@ -214,55 +215,56 @@ namespace Kernel.PowerShell.Packaging
     }
 
     /// <summary>
-    /// The big buffers of one archive, handed out again once written: the pieces of big files and what they
-    /// deflate to would otherwise each be a new allocation on the large object heap (zeroed, and collected
-    /// only by full collections). Small buffers are plain allocations, which the runtime reclaims cheaply.
+    /// The buffers of one archive, handed out again once written: every file read and every piece deflated
+    /// would otherwise be a new array (the big ones on the large object heap, zeroed and collected only by full
+    /// collections), and twenty deployments at once would leave hundreds of megabytes of them for the
+    /// collector. Sizes are rounded up to a power of two; each size has its own lock-free queue, since the
+    /// workers take buffers and the writer gives them back.
     /// </summary>
     internal sealed class BufferPool
     {
-        private const int Pooled = 128 * 1024;
-        private readonly Dictionary<int, Stack<byte[]>> _free = new Dictionary<int, Stack<byte[]>>();
+        private const int SmallestShift = 8;
+        private const int LargestShift = 24;
+        private readonly ConcurrentQueue<byte[]>[] _free = new ConcurrentQueue<byte[]>[LargestShift + 1];
 
-        /// <summary>A buffer of at least <paramref name="minimum"/> bytes (a power of two from 128 KiB up).</summary>
+        public BufferPool()
+        {
+            for (var shift = SmallestShift; shift <= LargestShift; shift++)
+            {
+                _free[shift] = new ConcurrentQueue<byte[]>();
+            }
+        }
+
+        /// <summary>A buffer of at least <paramref name="minimum"/> bytes.</summary>
         public byte[] Rent(int minimum)
         {
-            if (minimum < Pooled)
+            var shift = SmallestShift;
+            while ((1 << shift) < minimum)
+            {
+                shift++;
+            }
+
+            if (shift > LargestShift)
             {
                 return new byte[minimum];
             }
 
-            var size = Pooled;
-            while (size < minimum)
-            {
-                size *= 2;
-            }
-
-            lock (_free)
-            {
-                if (_free.TryGetValue(size, out var stack) && stack.Count > 0)
-                {
-                    return stack.Pop();
-                }
-            }
-
-            return new byte[size];
+            return _free[shift].TryDequeue(out var buffer) ? buffer : new byte[1 << shift];
         }
 
+        /// <summary>Takes back a buffer <see cref="Rent"/> gave (others are left to the collector).</summary>
         public void Return(byte[] buffer)
         {
-            if (buffer.Length < Pooled || (buffer.Length & (buffer.Length - 1)) != 0)
+            var length = buffer.Length;
+            if (length >= 1 << SmallestShift && length <= 1 << LargestShift && (length & (length - 1)) == 0)
             {
-                return;
-            }
-
-            lock (_free)
-            {
-                if (!_free.TryGetValue(buffer.Length, out var stack))
+                var shift = SmallestShift;
+                while ((1 << shift) < length)
                 {
-                    _free[buffer.Length] = stack = new Stack<byte[]>();
+                    shift++;
                 }
 
-                stack.Push(buffer);
+                _free[shift].Enqueue(buffer);
             }
         }
     }
