@@ -90,6 +90,14 @@ if ($missing) {
     throw "Missing tools: $($missing -join ', '). On Debian/Ubuntu install them with: apt-get update && apt-get install -y $packages"
 }
 
+# The node_modules case is the referees' npm tree, installed with npm: without npm (and no tree from an earlier
+# install) the case is left out, said here, and the rest runs.
+if ('node_modules' -in $Cases -and -not (Get-Command npm -CommandType Application -ErrorAction Ignore) -and
+    -not (Test-Path -LiteralPath (Join-Path $PSScriptRoot '../tests/Conformance/node_modules/.conformance-installed'))) {
+    Write-Warning 'Leaving out the node_modules case: it copies tests/Conformance/node_modules, which npm ci installs, and npm is not on PATH (install Node.js 20+ with npm).'
+    $Cases = @($Cases | Where-Object { $_ -ne 'node_modules' })
+}
+
 $ModulePath = [IO.Path]::GetFullPath($ModulePath)
 $stagedDir = Split-Path $ModulePath
 foreach ($required in @($ModulePath, (Join-Path $stagedDir 'Kernel.PowerShell.dll'), (Join-Path $stagedDir 'emulator/Kernel.Emulator.dll'))) {
