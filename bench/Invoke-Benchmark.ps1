@@ -53,7 +53,7 @@ param(
     [string] $OutFile = (Join-Path $PSScriptRoot 'results.md'),
 
     [ValidateRange(1, 100)]
-    [int] $ImportRepeat = 10,
+    [int] $ImportRepeat = 20,
 
     [ValidateRange(1, 100)]
     [int] $WaitRepeat = 10,
@@ -119,6 +119,32 @@ $referenceDir = Join-Path $benchOut 'reference-module'
 & dotnet build (Join-Path $PSScriptRoot 'reference-module') -c Release --nologo -v quiet -clp:ErrorsOnly -o $referenceDir
 if ($LASTEXITCODE -ne 0) { throw "Building bench/reference-module failed (exit code $LASTEXITCODE)." }
 Copy-Item (Join-Path $PSScriptRoot 'reference-module/*.psd1'), (Join-Path $PSScriptRoot 'reference-module/*.ps1xml') $referenceDir
+
+# The same kind of module in other shapes: N cmdlets (three parameters each, an output type each) and V table views,
+# so the cost of a cmdlet and of a view can be told apart from ours' own share: one with ours' counts, and one with
+# the counts ours will have once the browsers cmdlets land (about 20 more cmdlets and 10 more views).
+function New-ShapedReference([string] $Name, [int] $Cmdlets, [int] $Views) {
+    $dir = Join-Path $benchOut "reference-shapes/$Name"
+    New-Item -ItemType Directory -Force -Path $dir | Out-Null
+    $code = [Text.StringBuilder]::new("using System.Management.Automation;`nnamespace Shaped {`n")
+    for ($i = 0; $i -lt $Cmdlets; $i++) {
+        [void]$code.AppendLine("public sealed class Item$i { public string Name { get; set; } public int Size { get; set; } public string State { get; set; } }")
+        [void]$code.AppendLine("[Cmdlet(VerbsCommon.Get, ""Shaped$i"")] [OutputType(typeof(Item$i))] public sealed class GetShaped${i}Command : PSCmdlet {")
+        [void]$code.AppendLine('  [Parameter(Position = 0)] public string Name { get; set; } [Parameter] public int Size { get; set; } [Parameter] public SwitchParameter Force { get; set; }')
+        [void]$code.AppendLine("  protected override void ProcessRecord() => WriteObject(new Item$i { Name = Name }); }")
+    }
+    [void]$code.AppendLine('}')
+    $dll = Join-Path $dir "$Name.dll"
+    if (-not (Test-Path -LiteralPath $dll)) { Add-Type -TypeDefinition $code.ToString() -OutputAssembly $dll -OutputType Library }
+    $viewXml = foreach ($v in 0..($Views - 1)) {
+        "<View><Name>Shaped.Item$v</Name><ViewSelectedBy><TypeName>Shaped.Item$v</TypeName></ViewSelectedBy><TableControl><TableHeaders><TableColumnHeader /><TableColumnHeader /><TableColumnHeader /></TableHeaders><TableRowEntries><TableRowEntry><TableColumnItems><TableColumnItem><PropertyName>Name</PropertyName></TableColumnItem><TableColumnItem><PropertyName>Size</PropertyName></TableColumnItem><TableColumnItem><PropertyName>State</PropertyName></TableColumnItem></TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View>"
+    }
+    Set-Content -LiteralPath (Join-Path $dir "$Name.Format.ps1xml") -Encoding utf8NoBOM -Value "<?xml version=""1.0"" encoding=""utf-8""?>`n<Configuration><ViewDefinitions>$($viewXml -join '')</ViewDefinitions></Configuration>"
+    $exported = (0..($Cmdlets - 1) | ForEach-Object { "'Get-Shaped$_'" }) -join ', '
+    $manifest = Join-Path $dir "$Name.psd1"
+    Set-Content -LiteralPath $manifest -Encoding utf8NoBOM -Value "@{ RootModule = '$Name.dll'; ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; FormatsToProcess = @('$Name.Format.ps1xml'); CmdletsToExport = @($exported); FunctionsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }"
+    $manifest
+}
 
 # Child PowerShells are the same PowerShell as this one: under `dotnet pwsh` that is `dotnet <PSHOME>/pwsh.dll`
 # (without the tool-manifest lookup of `dotnet pwsh`), otherwise this pwsh executable.
@@ -359,14 +385,19 @@ try {
     Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey
 
     # ------------------------------------------------ cold Import-Module
-    Write-Step "Cold Import-Module: $ImportRepeat rounds of fresh pwsh processes: bare, ours, and the reference module with and without a format file"
+    Write-Step "Cold Import-Module: $ImportRepeat rounds of fresh pwsh processes: bare, ours, and the reference module with and without a format file and in ours' shape now and after the browsers cmdlets"
     function Get-ImportScript([string] $Manifest) {
         "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($Manifest.Replace("'", "''"))'; [Console]::Out.Write(`$c.Elapsed.TotalMilliseconds.ToString([Globalization.CultureInfo]::InvariantCulture)); exit"
     }
+    $oursShape = Import-PowerShellDataFile -LiteralPath $moduleUnderTest
+    $oursCmdlets = @($oursShape.CmdletsToExport).Count
+    $oursViews = ([regex]::Matches((Get-Content -Raw -LiteralPath (Join-Path $moduleCopy 'Kernel.Format.ps1xml')), '<View>')).Count
     $importScripts = [ordered]@{
         Ours                = Get-ImportScript $moduleUnderTest
         Reference           = Get-ImportScript (Join-Path $referenceDir 'Reference.psd1')
         ReferenceWithFormat = Get-ImportScript (Join-Path $referenceDir 'ReferenceWithFormat.psd1')
+        ShapedLikeOurs      = Get-ImportScript (New-ShapedReference "Shaped$oursCmdlets-$oursViews" $oursCmdlets $oursViews)
+        ShapedAfterBrowsers = Get-ImportScript (New-ShapedReference "Shaped$($oursCmdlets + 20)-$($oursViews + 10)" ($oursCmdlets + 20) ($oursViews + 10))
     }
     # Each process runs under /usr/bin/time too: its CPU time (user + system) is steadier than its wall time
     # on a busy machine.
@@ -402,8 +433,12 @@ try {
         ReferenceWithFormat          = Get-Stats $cold.ReferenceWithFormat
         ReferenceWithFormatCpu       = Get-Stats $coldCpu.ReferenceWithFormat
         ReferenceWithFormatInProcess = Get-Stats $inProcess.ReferenceWithFormat
-        Cmdlets                      = @((Import-PowerShellDataFile -LiteralPath $moduleUnderTest).CmdletsToExport).Count
-        Views                        = ([regex]::Matches((Get-Content -Raw -LiteralPath $formatFile), '<View>')).Count
+        ShapedLikeOurs               = Get-Stats $cold.ShapedLikeOurs
+        ShapedLikeOursCpu            = Get-Stats $coldCpu.ShapedLikeOurs
+        ShapedAfterBrowsers          = Get-Stats $cold.ShapedAfterBrowsers
+        ShapedAfterBrowsersCpu       = Get-Stats $coldCpu.ShapedAfterBrowsers
+        Cmdlets                      = $oursCmdlets
+        Views                        = $oursViews
         FormatFileBytes              = (Get-Item -LiteralPath $formatFile).Length
     }
 

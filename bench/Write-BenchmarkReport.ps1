@@ -175,7 +175,10 @@ function New-BenchmarkReport {
     $importCpu = $imp.WithImportCpu.Median - $imp.BareCpu.Median
     $referenceFormatCpu = $imp.ReferenceWithFormatCpu.Median - $imp.BareCpu.Median
     Target 'Import-Module: what importing Kernel adds to a cold pwsh ≤ 1.25× what the smallest binary module with a one-view format file adds (interleaved, medians)' "$(Ratio ($importCost / $referenceFormatCost))× ($(Ms $importCost) ms vs $(Ms $referenceFormatCost) ms of wall time; in CPU time $(Ratio ($importCpu / $referenceFormatCpu))×: $(Ms $importCpu) vs $(Ms $referenceFormatCpu) ms)" (($importCost / $referenceFormatCost) -le 1.25)
-    Context 'Import-Module: the module''s own share' "$(Ms ($importCost - $referenceFormatCost)) ms over the reference with its format file, for $($imp.Cmdlets) cmdlets and $($imp.Views) views ($(F '{0:0.0}' ($imp.FormatFileBytes / 1KB)) KiB of format file); the reference without a format file adds $(Ms $referenceCost) ms; Stopwatch inside the process: ours $(Ms $imp.InProcess.Median) ms, reference with a format file $(Ms $imp.ReferenceWithFormatInProcess.Median) ms"
+    $shapeCost = $imp.ShapedLikeOurs.Median - $imp.Bare.Median
+    $afterCost = $imp.ShapedAfterBrowsers.Median - $imp.Bare.Median
+    $projected = $importCost + ($afterCost - $shapeCost)
+    Context 'Import-Module: the module''s own share, and as the browsers cmdlets land' "ours adds $(Ms ($importCost - $referenceFormatCost)) ms over the reference with a one-view format file, for $($imp.Cmdlets) cmdlets and $($imp.Views) views; a generated module of the same shape adds $(Ms ($shapeCost - $referenceFormatCost)) ms over it (so ours' own share beyond its cmdlets and views is $(Ms ($importCost - $shapeCost)) ms), and one with $($imp.Cmdlets + 20) cmdlets and $($imp.Views + 10) views $(Ms ($afterCost - $shapeCost)) ms more: with the browsers cmdlets ours would add about $(Ms $projected) ms, $(Ratio ($projected / $referenceFormatCost))× the reference"
     $wait = $Results.Wait.AfterEvent
     Target 'Wait-KernelDeployment returns < 50 ms after the terminal event' "$(Ms $wait.Median) ms median (min $(Ms $wait.Min), max $(Ms $wait.Max) ms, $($wait.Count) runs)" ($wait.Median -lt 0.050)
     if ($Results.Contains('Parallel')) {
@@ -271,7 +274,7 @@ function New-BenchmarkReport {
     # ---------------------------------------------------------------- import and wait
     Line '## Import-Module (cold process)'
     Line
-    Line "$($imp.Bare.Count) rounds, interleaved, of fresh processes (bare, ours, reference, reference with a format file), started as ``dotnet <PSHOME>/pwsh.dll -NoProfile -c ...`` (what ``dotnet pwsh`` runs, minus the tool-manifest lookup) under /usr/bin/time for their CPU time (user + system, steadier than wall time when other processes run); the file cache is warm. Ours has $($imp.Cmdlets) cmdlets and $($imp.Views) views."
+    Line "$($imp.Bare.Count) rounds, interleaved, of fresh processes (bare, ours, reference, reference with a format file, and generated modules of ours' shape now and after the browsers cmdlets), started as ``dotnet <PSHOME>/pwsh.dll -NoProfile -c ...`` (what ``dotnet pwsh`` runs, minus the tool-manifest lookup) under /usr/bin/time for their CPU time (user + system, steadier than wall time when other processes run); the file cache is warm. Ours has $($imp.Cmdlets) cmdlets and $($imp.Views) views."
     Line
     Line '| Command | Median ms | Min ms | Max ms | CPU ms (median) |'
     Line '|---|---:|---:|---:|---:|'
@@ -285,6 +288,10 @@ function New-BenchmarkReport {
     Line "| ``pwsh -NoProfile -c 'Import-Module …/ReferenceWithFormat.psd1; exit'`` (the same with a one-view format file) | $(Ms $imp.ReferenceWithFormat.Median) | $(Ms $imp.ReferenceWithFormat.Min) | $(Ms $imp.ReferenceWithFormat.Max) | $(Ms $imp.ReferenceWithFormatCpu.Median) |"
     Line "| Difference of the medians (reference with a format file) | $(Ms $referenceFormatCost) | | | $(Ms $referenceFormatCpu) |"
     Line "| Reference with a format file: Import-Module alone, Stopwatch inside the process | $(Ms $imp.ReferenceWithFormatInProcess.Median) | $(Ms $imp.ReferenceWithFormatInProcess.Min) | $(Ms $imp.ReferenceWithFormatInProcess.Max) | |"
+    Line "| A generated module shaped like ours ($($imp.Cmdlets) cmdlets with three parameters and an output type each, $($imp.Views) table views) | $(Ms $imp.ShapedLikeOurs.Median) | $(Ms $imp.ShapedLikeOurs.Min) | $(Ms $imp.ShapedLikeOurs.Max) | $(Ms $imp.ShapedLikeOursCpu.Median) |"
+    Line "| Difference of the medians (shaped like ours) | $(Ms $shapeCost) | | | $(Ms ($imp.ShapedLikeOursCpu.Median - $imp.BareCpu.Median)) |"
+    Line "| The same with $($imp.Cmdlets + 20) cmdlets and $($imp.Views + 10) views (ours once the browsers cmdlets land) | $(Ms $imp.ShapedAfterBrowsers.Median) | $(Ms $imp.ShapedAfterBrowsers.Min) | $(Ms $imp.ShapedAfterBrowsers.Max) | $(Ms $imp.ShapedAfterBrowsersCpu.Median) |"
+    Line "| Difference of the medians (after the browsers cmdlets) | $(Ms $afterCost) | | | $(Ms ($imp.ShapedAfterBrowsersCpu.Median - $imp.BareCpu.Median)) |"
     Line
     Line "The first Import-Module in a process pays for PowerShell's module machinery, and the first format file for its format database; a module with FormatsToProcess cannot add less than the reference with a format file. Ours adds $(Ratio ($importCost / $referenceFormatCost))× what it adds (target ≤ 1.25×); ours' own share, the difference, is $(Ms ($importCost - $referenceFormatCost)) ms here ($(Ms ($importCpu - $referenceFormatCpu)) ms of CPU), for $($imp.Cmdlets) cmdlets and $($imp.Views) views."
     Line
