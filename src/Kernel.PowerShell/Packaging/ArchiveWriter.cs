@@ -38,7 +38,7 @@ namespace Kernel.PowerShell.Packaging
     /// Writes an app folder as a ZIP, using every core. The files are cut into pieces (a whole small file, or
     /// <see cref="PackingOptions.PieceSize"/> of a big one); worker threads read, checksum and deflate pieces
     /// ahead of the writer, which puts them out in order, so memory stays bounded whatever the app's size.
-    /// Already-compressed formats (by extension) and files whose first block does not shrink
+    /// Already-compressed formats (by extension) and files whose first, middle and last blocks do not shrink
     /// (<see cref="Deflation"/>) are stored, not deflated.
     /// </summary>
     internal static class ArchiveWriter
@@ -206,13 +206,7 @@ namespace Kernel.PowerShell.Packaging
                     source.Position = piece.Offset;
                 }
 
-                var done = 0;
-                int read;
-                while (done < piece.Length && (read = source.Read(raw, done, piece.Length - done)) > 0)
-                {
-                    done += read;
-                }
-
+                var done = ReadUpTo(source, raw, piece.Length);
                 if (done != piece.Length)
                 {
                     throw new IOException($"the file changed size while it was read ({piece.Offset + done} of {file.Length} bytes)");
@@ -279,7 +273,7 @@ namespace Kernel.PowerShell.Packaging
                     source ??= Open(file);
                     block ??= new byte[Deflation.FirstBlock];
                     source.Position = offset;
-                    if (Deflation.BlockShrinks(block, 0, ReadBlock(source, block), state.Level, state.Buffers))
+                    if (Deflation.BlockShrinks(block, 0, ReadUpTo(source, block, block.Length), state.Level, state.Buffers))
                     {
                         return true;
                     }
@@ -293,16 +287,17 @@ namespace Kernel.PowerShell.Packaging
             }
         }
 
-        private static int ReadBlock(Stream source, byte[] block)
+        /// <summary>Reads until <paramref name="count"/> bytes are in <paramref name="buffer"/> or the file ends; returns how many came.</summary>
+        private static int ReadUpTo(Stream source, byte[] buffer, int count)
         {
-            var count = 0;
+            var done = 0;
             int read;
-            while (count < block.Length && (read = source.Read(block, count, block.Length - count)) > 0)
+            while (done < count && (read = source.Read(buffer, done, count - done)) > 0)
             {
-                count += read;
+                done += read;
             }
 
-            return count;
+            return done;
         }
 
         /// <summary>A later piece waits for the verdict on the file's first block, which the worker of the first piece gives early.</summary>
@@ -466,7 +461,7 @@ namespace Kernel.PowerShell.Packaging
             try
             {
                 var head = new byte[Deflation.FirstBlock];
-                var count = ReadBlock(source, head);
+                var count = ReadUpTo(source, head, head.Length);
                 var deflate = state.Method[index] != Stored
                     && (Deflation.BlockShrinks(head, 0, count, state.Level, state.Buffers) || LaterBlocksShrink(state, file, head, count));
                 source.Position = 0;
