@@ -99,7 +99,7 @@ namespace KernelBench
                 times.Bytes += length;
                 var stored = level == CompressionLevel.NoCompression || length == 0 || knownFormats.Contains(Path.GetExtension(relative));
                 var decided = false;
-                using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+                using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
                 for (long offset = 0; offset < length || offset == 0; offset += pieceSize)
                 {
                     var count = (int)Math.Min(pieceSize, length - offset);
@@ -172,7 +172,7 @@ namespace KernelBench
         private static bool LaterBlocksShrink(string path, long length, byte[] head, int held, int firstBlock, CompressionLevel level, object pool, MethodInfo laterBlocks, MethodInfo blockShrinks)
         {
             var block = new byte[firstBlock];
-            using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
             foreach (long offset in (IEnumerable)laterBlocks.Invoke(null, new object[] { length }))
             {
                 byte[] data = head;
@@ -206,7 +206,7 @@ namespace KernelBench
             var buffer = new byte[1 << 20];
             double reading = 0, hashing = 0;
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
             while (true)
             {
                 var start = ThreadCpu();

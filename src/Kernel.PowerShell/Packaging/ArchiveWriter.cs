@@ -498,12 +498,16 @@ namespace Kernel.PowerShell.Packaging
             }
         }
 
-        /// <summary>Opens a file for reading without a buffer of its own: pieces are read straight into theirs.</summary>
+        /// <summary>
+        /// Opens a file for reading without a buffer of its own (pieces are read straight into theirs), and without
+        /// the advisory lock .NET takes on Unix unless others may write: one system call less per file, and a
+        /// file that changes size while it is read fails the archive anyway.
+        /// </summary>
         private static FileStream Open(AppFile file)
         {
             try
             {
-                return new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+                return new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
             {

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
+using System.Linq.Expressions;
 
 namespace Kernel.PowerShell.Packaging
 {
@@ -20,6 +21,7 @@ namespace Kernel.PowerShell.Packaging
         public const int FirstBlock = 64 * 1024;
 
         private static readonly Lazy<bool> SyncFlush = new Lazy<bool>(FlushEndsWithSyncMarker);
+        private static readonly Lazy<Func<Stream, DeflateStream>?> OptimalLevel = new Lazy<Func<Stream, DeflateStream>?>(() => AtZlibLevel(5));
 
         /// <summary>
         /// Whether DeflateStream.Flush ends what it has written with a sync marker (an empty stored block), so
@@ -28,6 +30,14 @@ namespace Kernel.PowerShell.Packaging
         /// every core; not on .NET Framework, whose Flush does nothing.
         /// </summary>
         public static bool CanFlush => SyncFlush.Value;
+
+        /// <summary>
+        /// A deflate stream into <paramref name="output"/> (left open). <see cref="CompressionLevel.Optimal"/> is zlib's
+        /// level 5 where the runtime can name a level (.NET 9 on: PowerShell 7.5 and later): within half a percent
+        /// of level 6's size (what .NET calls Optimal, and zip's default) for 10–17 % less CPU on source trees.
+        /// </summary>
+        public static DeflateStream Open(Stream output, CompressionLevel level) =>
+            level == CompressionLevel.Optimal && OptimalLevel.Value is { } optimal ? optimal(output) : new DeflateStream(output, level, leaveOpen: true);
 
         /// <summary>Whether deflating <paramref name="raw"/> bytes into <paramref name="packed"/> saves at least 1 %.</summary>
         public static bool Shrinks(long packed, long raw) => packed * 100 <= raw * 99;
@@ -73,7 +83,7 @@ namespace Kernel.PowerShell.Packaging
 
             var output = new PieceOutput(pool, count / 2 + 256);
             var keep = true;
-            using (var deflate = new DeflateStream(output, level, leaveOpen: true))
+            using (var deflate = Open(output, level))
             {
                 var done = 0;
                 if (decided != null && count > FirstBlock)
@@ -118,7 +128,7 @@ namespace Kernel.PowerShell.Packaging
         public static bool BlockShrinks(byte[] data, int offset, int count, CompressionLevel level, BufferPool pool)
         {
             var output = new PieceOutput(pool, count / 2 + 256);
-            using (var deflate = new DeflateStream(output, level, leaveOpen: true))
+            using (var deflate = Open(output, level))
             {
                 deflate.Write(data, offset, count);
             }
@@ -126,6 +136,25 @@ namespace Kernel.PowerShell.Packaging
             var shrinks = Shrinks(output.Length, count);
             output.Release();
             return shrinks;
+        }
+
+        /// <summary>
+        /// new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true), which
+        /// netstandard2.0 cannot name; null on runtimes without it.
+        /// </summary>
+        private static Func<Stream, DeflateStream>? AtZlibLevel(int level)
+        {
+            var options = typeof(DeflateStream).Assembly.GetType("System.IO.Compression.ZLibCompressionOptions");
+            var constructor = options == null ? null : typeof(DeflateStream).GetConstructor(new[] { typeof(Stream), options, typeof(bool) });
+            var levelProperty = options?.GetProperty("CompressionLevel");
+            if (constructor == null || levelProperty == null)
+            {
+                return null;
+            }
+
+            var output = Expression.Parameter(typeof(Stream), "output");
+            var settings = Expression.MemberInit(Expression.New(options!), Expression.Bind(levelProperty, Expression.Constant(level)));
+            return Expression.Lambda<Func<Stream, DeflateStream>>(Expression.New(constructor, output, settings, Expression.Constant(true)), output).Compile();
         }
 
         private static bool FlushEndsWithSyncMarker()

@@ -109,7 +109,7 @@ namespace Kernel.PowerShell.Packaging
             var crc = 0u;
             long uncompressed = 0;
             var buffer = new byte[81920];
-            using (var target = deflated ? new DeflateStream(new CountingStream(this), level, leaveOpen: true) : (Stream)new CountingStream(this))
+            using (var target = deflated ? Deflation.Open(new CountingStream(this), level) : (Stream)new CountingStream(this))
             {
                 int count;
                 while ((count = source.Read(buffer, 0, buffer.Length)) > 0)

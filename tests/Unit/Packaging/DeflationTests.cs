@@ -35,6 +35,27 @@ public class DeflationTests
     }
 
     [Fact]
+    public void Optimal_is_zlib_level_5_where_the_runtime_can_name_a_level()
+    {
+        var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 20_000).Select(i => $"row {i}, value {i * 37 % 1009}\n")));
+        byte[] Deflate(Func<Stream, DeflateStream> open)
+        {
+            using var output = new MemoryStream();
+            using (var deflate = open(output))
+            {
+                deflate.Write(text);
+            }
+
+            return output.ToArray();
+        }
+
+        var ours = Deflate(output => Deflation.Open(output, CompressionLevel.Optimal));
+
+        Assert.Equal(Deflate(output => new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = 5 }, leaveOpen: true)), ours);
+        Assert.NotEqual(Deflate(output => new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true)), ours);
+    }
+
+    [Fact]
     public void The_runtime_CRC_matches_the_table_and_pieces_combine_into_the_whole()
     {
         var data = new byte[1_000_003];
