@@ -55,6 +55,13 @@ namespace Kernel.PowerShell.Packaging
         private const int InFlightPieces = 512;
         private static int _archivesBeingWritten;
 
+        /// <summary>
+        /// The buffers of every archive the process writes at once, so that many deployments at once reuse each
+        /// other's instead of each leaving its own to the collector; emptied when the last one is done, so an
+        /// idle session holds none.
+        /// </summary>
+        private static readonly BufferPool SharedBuffers = new BufferPool();
+
         /// <summary>What the writer waits for at once when it has caught up with the workers (see <see cref="Take"/>).</summary>
         private const int BatchPieces = 64;
         private const long BatchBytes = 1024 * 1024;
@@ -98,7 +105,6 @@ namespace Kernel.PowerShell.Packaging
             }
             finally
             {
-                Interlocked.Decrement(ref _archivesBeingWritten);
                 stop.Cancel();
                 lock (state.Gate)
                 {
@@ -113,6 +119,11 @@ namespace Kernel.PowerShell.Packaging
                 }
                 catch (AggregateException)
                 {
+                }
+
+                if (Interlocked.Decrement(ref _archivesBeingWritten) == 0)
+                {
+                    SharedBuffers.Clear();
                 }
             }
         }
@@ -319,6 +330,7 @@ namespace Kernel.PowerShell.Packaging
         {
             var zip = new ZipWriter(output);
             var folders = new HashSet<string>(StringComparer.Ordinal);
+            var lastFolder = string.Empty;
             var throttle = new Throttle(TimeSpan.FromMilliseconds(250));
             var total = folder.TotalBytes;
             long done = 0;
@@ -331,7 +343,7 @@ namespace Kernel.PowerShell.Packaging
                 var file = state.Files[piece.File];
                 if (piece.First)
                 {
-                    AddFolderEntries(zip, folders, file);
+                    AddFolderEntries(zip, folders, file, ref lastFolder);
                 }
 
                 if (piece.Streamed)
@@ -482,9 +494,16 @@ namespace Kernel.PowerShell.Packaging
         }
 
         /// <summary>A folder entry for every folder that holds a file, once, like Kernel's CLI.</summary>
-        private static void AddFolderEntries(ZipWriter zip, HashSet<string> folders, AppFile file)
+        /// <remarks>Files come folder by folder, so one in the folder of the one before (<paramref name="lastFolder"/>) needs nothing.</remarks>
+        private static void AddFolderEntries(ZipWriter zip, HashSet<string> folders, AppFile file, ref string lastFolder)
         {
             var path = file.RelativePath;
+            if (path.Length > lastFolder.Length && string.CompareOrdinal(path, 0, lastFolder, 0, lastFolder.Length) == 0 && path.IndexOf('/', lastFolder.Length) < 0)
+            {
+                return;
+            }
+
+            lastFolder = path.Substring(0, path.LastIndexOf('/') + 1);
             var slash = path.IndexOf('/');
             while (slash >= 0)
             {
@@ -630,7 +649,7 @@ namespace Kernel.PowerShell.Packaging
 
             public CompressedData?[] Ready { get; }
 
-            public BufferPool Buffers { get; } = new BufferPool();
+            public BufferPool Buffers => SharedBuffers;
 
             public int NextToClaim = -1;
 

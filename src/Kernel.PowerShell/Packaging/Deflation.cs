@@ -244,11 +244,10 @@ namespace Kernel.PowerShell.Packaging
     }
 
     /// <summary>
-    /// The buffers of one archive, handed out again once written: every file read and every piece deflated
-    /// would otherwise be a new array (the big ones on the large object heap, zeroed and collected only by full
-    /// collections), and twenty deployments at once would leave hundreds of megabytes of them for the
-    /// collector. Sizes are rounded up to a power of two; each size has its own lock-free queue, since the
-    /// workers take buffers and the writer gives them back.
+    /// Buffers handed out again once written: every file read and every piece deflated would otherwise be a new
+    /// array (the big ones on the large object heap, zeroed and collected only by full collections), and twenty
+    /// deployments at once would leave hundreds of megabytes of them for the collector. Sizes are rounded up to
+    /// a power of two; each size has its own lock-free queue, since workers take buffers and writers give them back.
     /// </summary>
     internal sealed class BufferPool
     {
@@ -279,6 +278,17 @@ namespace Kernel.PowerShell.Packaging
             }
 
             return _free[shift].TryDequeue(out var buffer) ? buffer : new byte[1 << shift];
+        }
+
+        /// <summary>Lets go of every buffer held.</summary>
+        public void Clear()
+        {
+            for (var shift = SmallestShift; shift <= LargestShift; shift++)
+            {
+                while (_free[shift].TryDequeue(out _))
+                {
+                }
+            }
         }
 
         /// <summary>Takes back a buffer <see cref="Rent"/> gave (others are left to the collector).</summary>
