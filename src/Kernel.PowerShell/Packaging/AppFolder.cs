@@ -9,10 +9,14 @@ namespace Kernel.PowerShell.Packaging
     /// <summary>A file that goes into the archive.</summary>
     internal sealed class AppFile
     {
-        public AppFile(string relativePath, string fullPath, long length, DateTime lastWriteTime, bool? isExecutable)
+        private readonly string _folder;
+
+        /// <param name="folder">The full path of the folder that holds it (one string shared by the folder's files:
+        /// twenty deployments of a 12,800-file tree at once would otherwise keep 50 MB of full paths).</param>
+        public AppFile(string relativePath, string folder, long length, DateTime lastWriteTime, bool? isExecutable)
         {
             RelativePath = relativePath;
-            FullPath = fullPath;
+            _folder = folder;
             Length = length;
             LastWriteTime = lastWriteTime;
             IsExecutable = isExecutable;
@@ -21,7 +25,7 @@ namespace Kernel.PowerShell.Packaging
         /// <summary>'/'-separated, relative to the app folder.</summary>
         public string RelativePath { get; }
 
-        public string FullPath { get; }
+        public string FullPath => Path.Combine(_folder, RelativePath.Substring(RelativePath.LastIndexOf('/') + 1));
 
         public long Length { get; }
 
@@ -345,7 +349,7 @@ namespace Kernel.PowerShell.Packaging
                     else
                     {
                         var file = (FileInfo)entry;
-                        node.Files.Add(new AppFile(path, file.FullName, file.Length, file.LastWriteTime, status?.IsExecutable));
+                        node.Files.Add(new AppFile(path, node.Folder.FullName, file.Length, file.LastWriteTime, status?.IsExecutable));
                     }
                 }
             }

@@ -42,7 +42,7 @@ namespace Kernel.PowerShell.Packaging
                     {
                         // The writer's many small header writes would each become a network write (and a chunk).
                         // Not disposed: that would close the target, which belongs to the caller.
-                        var buffered = new BufferedStream(new SizeLimit(target, _maxBytes, _folder.Root), 1 << 20);
+                        var buffered = new BufferedStream(new SizeLimit(target, _maxBytes, _folder.Root), 256 * 1024);
                         ArchiveWriter.Write(_folder, buffered, _comment, _level, observer, cancellationToken, _options);
                         buffered.Flush();
 

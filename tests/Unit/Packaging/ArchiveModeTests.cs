@@ -59,7 +59,7 @@ public class ArchiveModeTests
         using var app = new TempFolder().With("run", "#!/bin/sh\necho hi\n").With("data", "plain").With("big-run", script).With("big-data", script[2..]);
         var files = new[] { "big-data", "big-run", "data", "run" }
             .Select(name => new FileInfo(Path.Combine(app.Path, name)))
-            .Select(info => new AppFile(info.Name, info.FullName, info.Length, info.LastWriteTime, isExecutable: null))
+            .Select(info => new AppFile(info.Name, app.Path, info.Length, info.LastWriteTime, isExecutable: null))
             .ToList();
         var folder = new AppFolder(app.Path, files, []);
 
