@@ -201,17 +201,22 @@ namespace Kernel.PowerShell.Packaging
 
         /// <summary>
         /// One walk of the folder tree, collecting what goes in and what is left out. Reading a folder is mostly
-        /// system calls (one lstat per entry), so folders are read on every core; what each holds is put
-        /// together afterwards in the walk's order (a folder's own entries by ordinal name, then its subfolders'),
-        /// and of several unreadable folders the first in that order is the one reported.
+        /// system calls (one lstat per entry), so a big tree's folders are read on every core; what each holds
+        /// is put together afterwards in the walk's order (a folder's own entries by ordinal name, then its
+        /// subfolders'), and of several unreadable folders the first in that order is the one reported.
         /// </summary>
         private sealed class Walk
         {
+            /// <summary>Helper threads start once the walk has found this many folders: a small tree is read before they would be running.</summary>
+            private const int FoldersBeforeHelpers = 32;
+
             private readonly IReadOnlyList<PathExclusion> _exclusions;
             private readonly CancellationToken _cancellationToken;
             private readonly object _gate = new object();
             private readonly Queue<FolderNode> _pending = new Queue<FolderNode>();
+            private readonly List<Thread> _helpers = new List<Thread>();
             private int _reading;
+            private int _found;
 
             public Walk(IReadOnlyList<PathExclusion> exclusions, CancellationToken cancellationToken)
             {
@@ -223,15 +228,10 @@ namespace Kernel.PowerShell.Packaging
             {
                 var top = new FolderNode(root, string.Empty, IgnoreRules.None);
                 _pending.Enqueue(top);
-                var helpers = new Thread[Math.Max(0, Environment.ProcessorCount - 1)];
-                for (var i = 0; i < helpers.Length; i++)
-                {
-                    helpers[i] = new Thread(ReadPending) { IsBackground = true, Name = "Kernel folder walk" };
-                    helpers[i].Start();
-                }
-
                 ReadPending();
-                foreach (var helper in helpers)
+
+                // Only this thread starts helpers (the first of them after it found enough folders), so all have started by now.
+                foreach (var helper in _helpers)
                 {
                     helper.Join();
                 }
@@ -286,6 +286,7 @@ namespace Kernel.PowerShell.Packaging
                         node.Failure = ex;
                     }
 
+                    bool startHelpers;
                     lock (_gate)
                     {
                         if (!_cancellationToken.IsCancellationRequested)
@@ -296,8 +297,20 @@ namespace Kernel.PowerShell.Packaging
                             }
                         }
 
+                        _found += node.Children.Count;
+                        startHelpers = _helpers.Count == 0 && _found >= FoldersBeforeHelpers && _pending.Count > 1;
                         _reading--;
                         Monitor.PulseAll(_gate);
+                    }
+
+                    if (startHelpers)
+                    {
+                        for (var i = 1; i < Environment.ProcessorCount; i++)
+                        {
+                            var helper = new Thread(ReadPending) { IsBackground = true, Name = "Kernel folder walk" };
+                            _helpers.Add(helper);
+                            helper.Start();
+                        }
                     }
                 }
             }

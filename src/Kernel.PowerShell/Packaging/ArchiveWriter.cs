@@ -91,7 +91,7 @@ namespace Kernel.PowerShell.Packaging
             var state = new Pipeline(folder.Files, level, options);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Interlocked.Increment(ref _archivesBeingWritten);
-            var workers = new Task[Math.Max(1, Math.Min(Environment.ProcessorCount, state.Pieces.Length))];
+            var workers = new Task[Math.Max(1, Math.Min(Environment.ProcessorCount, state.Claims.Length))];
             for (var w = 0; w < workers.Length; w++)
             {
                 // Threads of their own: a worker blocks while it waits for the writer, and twenty deploys at once
