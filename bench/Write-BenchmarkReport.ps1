@@ -309,7 +309,7 @@ function New-BenchmarkReport {
             Line "| $case | $($p.Count) | $(Sec $p.SequentialSeconds) | $(Sec $p.ParallelSeconds) | $(F '{0:0.00}' ($p.SequentialSeconds / $p.ParallelSeconds)) | $(F '{0:0.0}' ($p.Count / $p.ParallelSeconds)) | $(F '{0:0.00}' $p.SequentialCpu) / $(F '{0:0.00}' $p.ParallelCpu) | $(Sec $p.ImportsSeconds) | $(MB ($p.SequentialHwmBytes - $p.IdleHwmBytes)) MB | $(MB ($p.ParallelHwmBytes - $p.IdleHwmBytes)) MB | $(F '{0:0.00}' $p.EmulatorCpuSeconds) |"
         }
         Line
-        Line "With $nproc cores, deployments that keep the CPU busy (packing a big tree) cannot finish faster at once than one after another; what running them at once can win is the time each spends waiting (connection, answer). Packing needs no lock shared between deployments: each has its own workers, buffers and read-ahead share, the sessions share only the process's HTTP connection pool, and the emulator holds its one lock only to record a deployment."
+        Line "With $nproc cores, deployments that keep the CPU busy (packing a big tree) cannot finish faster at once than one after another; what running them at once can win is the time each spends waiting (connection, answer). Packing takes no lock shared between deployments: each has its own workers and writer; they share a buffer pool of lock-free queues and a read-ahead budget kept with interlocked counters (which keeps twenty at once from holding twenty times one's memory), the sessions share only the process's HTTP connection pool, and the emulator holds its one lock only to record a deployment."
         Line
     }
 
