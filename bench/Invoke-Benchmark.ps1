@@ -4,7 +4,8 @@
     Benchmarks New-KernelDeployment against what people use today, on a local Kernel emulator, and writes
     bench/results.md.
 .DESCRIPTION
-    For each case (small, medium, large; see New-BenchmarkApps.ps1) and each repetition, in rotating order:
+    For each case (small, medium, large, node_modules; see New-BenchmarkApps.ps1) and each repetition, in
+    rotating order:
 
       1. ours       New-KernelDeployment -Path <app> -EntrypointRelPath main.py in this (warm) session: walk,
                     ignore rules, zip, upload, the returned object.
@@ -19,16 +20,18 @@
     127.0.0.1; the archive size and file count of every upload are read back from the emulator's own log line
     ("Received app archive (N files, B bytes ...)").
 
-    Then: the peak RSS of a fresh pwsh doing one deployment of each case, the cold Import-Module cost (beside
-    bench/reference-module, the smallest binary module, with and without a format file), the CPU that deflate
-    alone needs for medium's files (the bound on 2 cores), and the latency of Wait-KernelDeployment after the
-    terminal event. The module is copied to out/bench/module first,
-    so a concurrent ./build.ps1 Build cannot change it mid-run.
+    Then, per case: each stage of ours' pipeline timed alone on one thread with the module's own code (walk,
+    read, CRC-32, deflate, SHA-256; sending and the emulator's receiving from an upload of a ready archive),
+    and the floor they set on this machine's cores. And: the peak RSS of a fresh pwsh doing one deployment of
+    each case, 20 deployments at once (ForEach-Object -Parallel, two sessions) against 20 one after another,
+    the cold Import-Module cost beside bench/reference-module (the smallest binary module, with and without a
+    one-view format file), and the latency of Wait-KernelDeployment after the terminal event. The module is
+    copied to out/bench/module first, so a concurrent ./build.ps1 Build cannot change it mid-run.
 
     Linux only (reads /proc). Needs zip, curl, tar, bash, wc and GNU time (/usr/bin/time).
 .PARAMETER Repeat
-    Runs per method per case. 0 (the default) means small 10, medium 3, large 2, which keeps a full run under
-    ~10 minutes on 2 cores.
+    Runs per method per case. 0 (the default) means small 10, medium 3, large 2, node_modules 3, which keeps a
+    full run around 12 minutes on 2 cores.
 .EXAMPLE
     dotnet pwsh ./bench/Invoke-Benchmark.ps1
 .EXAMPLE
@@ -36,8 +39,8 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('small', 'medium', 'large')]
-    [string[]] $Cases = @('small', 'medium', 'large'),
+    [ValidateSet('small', 'medium', 'large', 'node_modules')]
+    [string[]] $Cases = @('small', 'medium', 'large', 'node_modules'),
 
     [ValidateRange(0, 100)]
     [int] $Repeat = 0,
@@ -50,10 +53,14 @@ param(
     [string] $OutFile = (Join-Path $PSScriptRoot 'results.md'),
 
     [ValidateRange(1, 100)]
-    [int] $ImportRepeat = 10,
+    [int] $ImportRepeat = 20,
 
     [ValidateRange(1, 100)]
-    [int] $WaitRepeat = 10
+    [int] $WaitRepeat = 10,
+
+    # Deployments started at once in the many-at-once measurement (and one after another, to compare).
+    [ValidateRange(2, 100)]
+    [int] $ParallelCount = 20
 )
 
 $ErrorActionPreference = 'Stop'
@@ -64,7 +71,7 @@ $loadBefore = (Get-Content -Raw /proc/loadavg -ErrorAction Ignore)
 $commandLine = 'dotnet pwsh ./bench/Invoke-Benchmark.ps1' + (($PSBoundParameters.GetEnumerator() | ForEach-Object { " -$($_.Key) $(@($_.Value) -join ',')" }) -join '')
 $repoRoot = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..'))
 $benchOut = Join-Path $repoRoot 'out/bench'
-$defaultRepeats = @{ small = 10; medium = 3; large = 2 }
+$defaultRepeats = @{ small = 10; medium = 3; large = 2; node_modules = 3 }
 $inv = [Globalization.CultureInfo]::InvariantCulture
 
 function Write-Step([string] $Message) {
@@ -81,6 +88,14 @@ $missing = @($tools.Keys | Where-Object { -not (Get-Command $_ -CommandType Appl
 if ($missing) {
     $packages = ($missing | ForEach-Object { $tools[$_] } | Select-Object -Unique) -join ' '
     throw "Missing tools: $($missing -join ', '). On Debian/Ubuntu install them with: apt-get update && apt-get install -y $packages"
+}
+
+# The node_modules case is the referees' npm tree, installed with npm: without npm (and no tree from an earlier
+# install) the case is left out, said here, and the rest runs.
+if ('node_modules' -in $Cases -and -not (Get-Command npm -CommandType Application -ErrorAction Ignore) -and
+    -not (Test-Path -LiteralPath (Join-Path $PSScriptRoot '../tests/Conformance/node_modules/.conformance-installed'))) {
+    Write-Warning 'Leaving out the node_modules case: it copies tests/Conformance/node_modules, which npm ci installs, and npm is not on PATH (install Node.js 20+ with npm).'
+    $Cases = @($Cases | Where-Object { $_ -ne 'node_modules' })
 }
 
 $ModulePath = [IO.Path]::GetFullPath($ModulePath)
@@ -105,6 +120,32 @@ $referenceDir = Join-Path $benchOut 'reference-module'
 if ($LASTEXITCODE -ne 0) { throw "Building bench/reference-module failed (exit code $LASTEXITCODE)." }
 Copy-Item (Join-Path $PSScriptRoot 'reference-module/*.psd1'), (Join-Path $PSScriptRoot 'reference-module/*.ps1xml') $referenceDir
 
+# The same kind of module in other shapes: N cmdlets (three parameters each, an output type each) and V table views,
+# so the cost of a cmdlet and of a view can be told apart from ours' own share: one with ours' counts, and one with
+# the counts ours will have once the browsers cmdlets land (about 20 more cmdlets and 10 more views).
+function New-ShapedReference([string] $Name, [int] $Cmdlets, [int] $Views) {
+    $dir = Join-Path $benchOut "reference-shapes/$Name"
+    New-Item -ItemType Directory -Force -Path $dir | Out-Null
+    $code = [Text.StringBuilder]::new("using System.Management.Automation;`nnamespace Shaped {`n")
+    for ($i = 0; $i -lt $Cmdlets; $i++) {
+        [void]$code.AppendLine("public sealed class Item$i { public string Name { get; set; } public int Size { get; set; } public string State { get; set; } }")
+        [void]$code.AppendLine("[Cmdlet(VerbsCommon.Get, ""Shaped$i"")] [OutputType(typeof(Item$i))] public sealed class GetShaped${i}Command : PSCmdlet {")
+        [void]$code.AppendLine('  [Parameter(Position = 0)] public string Name { get; set; } [Parameter] public int Size { get; set; } [Parameter] public SwitchParameter Force { get; set; }')
+        [void]$code.AppendLine("  protected override void ProcessRecord() => WriteObject(new Item$i { Name = Name }); }")
+    }
+    [void]$code.AppendLine('}')
+    $dll = Join-Path $dir "$Name.dll"
+    if (-not (Test-Path -LiteralPath $dll)) { Add-Type -TypeDefinition $code.ToString() -OutputAssembly $dll -OutputType Library }
+    $viewXml = foreach ($v in 0..($Views - 1)) {
+        "<View><Name>Shaped.Item$v</Name><ViewSelectedBy><TypeName>Shaped.Item$v</TypeName></ViewSelectedBy><TableControl><TableHeaders><TableColumnHeader /><TableColumnHeader /><TableColumnHeader /></TableHeaders><TableRowEntries><TableRowEntry><TableColumnItems><TableColumnItem><PropertyName>Name</PropertyName></TableColumnItem><TableColumnItem><PropertyName>Size</PropertyName></TableColumnItem><TableColumnItem><PropertyName>State</PropertyName></TableColumnItem></TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View>"
+    }
+    Set-Content -LiteralPath (Join-Path $dir "$Name.Format.ps1xml") -Encoding utf8NoBOM -Value "<?xml version=""1.0"" encoding=""utf-8""?>`n<Configuration><ViewDefinitions>$($viewXml -join '')</ViewDefinitions></Configuration>"
+    $exported = (0..($Cmdlets - 1) | ForEach-Object { "'Get-Shaped$_'" }) -join ', '
+    $manifest = Join-Path $dir "$Name.psd1"
+    Set-Content -LiteralPath $manifest -Encoding utf8NoBOM -Value "@{ RootModule = '$Name.dll'; ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; FormatsToProcess = @('$Name.Format.ps1xml'); CmdletsToExport = @($exported); FunctionsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }"
+    $manifest
+}
+
 # Child PowerShells are the same PowerShell as this one: under `dotnet pwsh` that is `dotnet <PSHOME>/pwsh.dll`
 # (without the tool-manifest lookup of `dotnet pwsh`), otherwise this pwsh executable.
 $host_ = [Environment]::ProcessPath
@@ -114,6 +155,8 @@ function Invoke-Pwsh([string[]] $Arguments) { Invoke-Child $pwshCommand[0] (@($p
 $scratch = Join-Path $benchOut ('tmp-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
 New-Item -ItemType Directory -Force -Path $scratch | Out-Null
 $script:keptZip = Join-Path $scratch 'zip-kept.zip'
+
+Add-Type -Path (Join-Path $PSScriptRoot 'PipelineStages.cs')
 
 # ---------------------------------------------------------------- helpers
 function Get-Median([double[]] $Values) {
@@ -243,7 +286,8 @@ function Get-UploadReceipt([string] $Id) {
 function Invoke-Ours($App, [bool] $Last, [string] $CompressionLevel = 'Optimal') {
     [GC]::Collect(); [GC]::WaitForPendingFinalizers()
     $clock = [Diagnostics.Stopwatch]::StartNew()
-    $deployment = New-KernelDeployment -Path $App.AppPath -EntrypointRelPath $App.Entrypoint -CompressionLevel $CompressionLevel -ErrorAction Stop
+    # The node_modules tree has npm's bin/ links, which are skipped with a warning each: not the benchmark's business.
+    $deployment = New-KernelDeployment -Path $App.AppPath -EntrypointRelPath $App.Entrypoint -CompressionLevel $CompressionLevel -ErrorAction Stop -WarningAction SilentlyContinue
     $clock.Stop()
     if (-not $deployment -or -not $deployment.Id) { throw 'New-KernelDeployment returned no deployment.' }
     [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; DeploymentId = $deployment.Id; Parts = @{} }
@@ -297,28 +341,6 @@ function Invoke-ZipCurl($App, [bool] $Last) {
     }
 }
 
-# What deflate alone costs for the files ours compresses (the already-compressed formats it stores are left
-# out, as it leaves them out), on one thread, read from memory: the same zlib Compress-Archive uses. Ours cannot
-# take less than this divided by the cores.
-function Measure-DeflateCpu($App, [IO.Compression.CompressionLevel] $Level) {
-    $stored = '.zip', '.gz', '.tgz', '.bz2', '.xz', '.zst', '.7z', '.rar', '.jar', '.whl', '.png', '.jpg', '.jpeg',
-        '.gif', '.webp', '.avif', '.mp3', '.mp4', '.webm', '.woff', '.woff2', '.pdf'
-    $contents = [Collections.Generic.List[byte[]]]::new()
-    foreach ($file in Get-ChildItem -LiteralPath $App.PeerPath -Recurse -File -Force) {
-        if ($file.Extension -notin $stored) { $contents.Add([IO.File]::ReadAllBytes($file.FullName)) }
-    }
-    $bytes = 0L; $packed = 0L
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    foreach ($content in $contents) {
-        $buffer = [IO.MemoryStream]::new()
-        $deflate = [IO.Compression.DeflateStream]::new($buffer, $Level, $true)
-        $deflate.Write($content, 0, $content.Length)
-        $deflate.Dispose()
-        $bytes += $content.Length; $packed += $buffer.Length
-    }
-    [pscustomobject]@{ Level = "$Level"; Seconds = $clock.Elapsed.TotalSeconds; Files = $contents.Count; Bytes = $bytes; PackedBytes = $packed }
-}
-
 function Invoke-TarFloor($App, [bool] $Last) {
     # Through a pipe on purpose: GNU tar writing straight to /dev/null notices and skips reading file contents.
     $run = Invoke-Child bash @('-c', 'set -o pipefail; tar -cf - -C "$1" . | wc -c', 'tar-floor', $App.PeerPath)
@@ -350,6 +372,7 @@ try {
 
     Write-Step "Importing $moduleUnderTest and starting the emulator"
     Import-Module $moduleUnderTest -Force
+    $moduleAssembly = (Get-Module Kernel).ImplementingAssembly
     $emulator = Start-KernelEmulator -StepDelay 0
     $script:baseUri = $emulator.BaseUri.ToString()
     if (-not $script:baseUri.EndsWith('/')) { $script:baseUri += '/' }
@@ -362,43 +385,70 @@ try {
     Connect-Kernel -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey
 
     # ------------------------------------------------ cold Import-Module
-    Write-Step "Cold Import-Module: $ImportRepeat rounds of fresh pwsh processes: bare, ours, and the reference module with and without a format file"
+    Write-Step "Cold Import-Module: $ImportRepeat rounds of fresh pwsh processes: bare, ours, and the reference module with and without a format file and in ours' shape now and after the browsers cmdlets"
     function Get-ImportScript([string] $Manifest) {
         "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($Manifest.Replace("'", "''"))'; [Console]::Out.Write(`$c.Elapsed.TotalMilliseconds.ToString([Globalization.CultureInfo]::InvariantCulture)); exit"
     }
+    $oursShape = Import-PowerShellDataFile -LiteralPath $moduleUnderTest
+    $oursCmdlets = @($oursShape.CmdletsToExport).Count
+    $oursViews = ([regex]::Matches((Get-Content -Raw -LiteralPath (Join-Path $moduleCopy 'Kernel.Format.ps1xml')), '<View>')).Count
     $importScripts = [ordered]@{
         Ours                = Get-ImportScript $moduleUnderTest
         Reference           = Get-ImportScript (Join-Path $referenceDir 'Reference.psd1')
         ReferenceWithFormat = Get-ImportScript (Join-Path $referenceDir 'ReferenceWithFormat.psd1')
+        ShapedLikeOurs      = Get-ImportScript (New-ShapedReference "Shaped$oursCmdlets-$oursViews" $oursCmdlets $oursViews)
+        ShapedAfterBrowsers = Get-ImportScript (New-ShapedReference "Shaped$($oursCmdlets + 20)-$($oursViews + 10)" ($oursCmdlets + 20) ($oursViews + 10))
     }
-    $bare = @(); $cold = @{}; $inProcess = @{}
-    foreach ($name in $importScripts.Keys) { $cold[$name] = @(); $inProcess[$name] = @() }
+    # Each process runs under /usr/bin/time too: its CPU time (user + system) is steadier than its wall time
+    # on a busy machine.
+    function Invoke-TimedPwsh([string] $Script) {
+        $run = Invoke-Child '/usr/bin/time' (@('-f', 'KERNEL_BENCH_CPU=%U %S') + $pwshCommand + @('-NoProfile', '-c', $Script))
+        Assert-Child $run 'pwsh'
+        $cpu = if ($run.Stderr -match 'KERNEL_BENCH_CPU=([0-9.]+) ([0-9.]+)') { [double]::Parse($Matches[1], $inv) + [double]::Parse($Matches[2], $inv) } else { [double]::NaN }
+        $run | Add-Member CpuSeconds $cpu -PassThru
+    }
+    $bare = @(); $bareCpu = @(); $cold = @{}; $coldCpu = @{}; $inProcess = @{}
+    foreach ($name in $importScripts.Keys) { $cold[$name] = @(); $coldCpu[$name] = @(); $inProcess[$name] = @() }
     $null = Invoke-Pwsh @('-NoProfile', '-c', 'exit')       # warm the file cache, untimed
     foreach ($script in $importScripts.Values) { $null = Invoke-Pwsh @('-NoProfile', '-c', $script) }
     for ($i = 0; $i -lt $ImportRepeat; $i++) {
-        $b = Invoke-Pwsh @('-NoProfile', '-c', 'exit'); Assert-Child $b 'pwsh'
-        $bare += $b.Seconds
+        $b = Invoke-TimedPwsh 'exit'
+        $bare += $b.Seconds; $bareCpu += $b.CpuSeconds
         foreach ($name in $importScripts.Keys) {
-            $w = Invoke-Pwsh @('-NoProfile', '-c', $importScripts[$name]); Assert-Child $w "pwsh with Import-Module ($name)"
-            $cold[$name] += $w.Seconds
-            $inProcess[$name] += [double]::Parse($w.Stdout.Trim(), $inv) / 1000
+            $w = Invoke-TimedPwsh $importScripts[$name]
+            $cold[$name] += $w.Seconds; $coldCpu[$name] += $w.CpuSeconds
+            $inProcess[$name] += [double]::Parse(($w.Stdout.Trim() -split "`n")[-1], $inv) / 1000
         }
     }
+    $formatFile = Join-Path $moduleCopy 'Kernel.Format.ps1xml'
     $results.Import = [pscustomobject]@{
-        Bare                        = Get-Stats $bare
-        WithImport                  = Get-Stats $cold.Ours
-        InProcess                   = Get-Stats $inProcess.Ours
-        Reference                   = Get-Stats $cold.Reference
-        ReferenceInProcess          = Get-Stats $inProcess.Reference
-        ReferenceWithFormat         = Get-Stats $cold.ReferenceWithFormat
+        Bare                         = Get-Stats $bare
+        BareCpu                      = Get-Stats $bareCpu
+        WithImport                   = Get-Stats $cold.Ours
+        WithImportCpu                = Get-Stats $coldCpu.Ours
+        InProcess                    = Get-Stats $inProcess.Ours
+        Reference                    = Get-Stats $cold.Reference
+        ReferenceCpu                 = Get-Stats $coldCpu.Reference
+        ReferenceInProcess           = Get-Stats $inProcess.Reference
+        ReferenceWithFormat          = Get-Stats $cold.ReferenceWithFormat
+        ReferenceWithFormatCpu       = Get-Stats $coldCpu.ReferenceWithFormat
         ReferenceWithFormatInProcess = Get-Stats $inProcess.ReferenceWithFormat
+        ShapedLikeOurs               = Get-Stats $cold.ShapedLikeOurs
+        ShapedLikeOursCpu            = Get-Stats $coldCpu.ShapedLikeOurs
+        ShapedAfterBrowsers          = Get-Stats $cold.ShapedAfterBrowsers
+        ShapedAfterBrowsersCpu       = Get-Stats $coldCpu.ShapedAfterBrowsers
+        Cmdlets                      = $oursCmdlets
+        Views                        = $oursViews
+        FormatFileBytes              = (Get-Item -LiteralPath $formatFile).Length
     }
 
     # ------------------------------------------------ warm-up (untimed)
-    Write-Step 'Warming up this session (one untimed run of ours and of Compress-Archive + Invoke-RestMethod on small)'
+    # Both processes compile their hot code in tiers as it runs; untimed runs first, so the emulator's compiler
+    # is not what the first case measures.
+    Write-Step 'Warming up this session and the emulator (untimed: ours 10 times, Compress-Archive + Invoke-RestMethod twice, on small)'
     $warmApp = & (Join-Path $PSScriptRoot 'New-BenchmarkApps.ps1') -Root $DataRoot -Cases small
-    $null = Invoke-Ours $warmApp
-    $null = Invoke-CompressArchive $warmApp
+    for ($i = 0; $i -lt 10; $i++) { $null = Invoke-Ours $warmApp }
+    for ($i = 0; $i -lt 2; $i++) { $null = Invoke-CompressArchive $warmApp }
 
     # ------------------------------------------------ the cases
     $results.Cases = [ordered]@{}
@@ -436,18 +486,38 @@ try {
         $walk = @()
         for ($i = 0; $i -lt 3; $i++) {
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            New-KernelDeployment -Path $app.AppPath -EntrypointRelPath $app.Entrypoint -WhatIf
+            New-KernelDeployment -Path $app.AppPath -EntrypointRelPath $app.Entrypoint -WhatIf -WarningAction SilentlyContinue
             $walk += $clock.Elapsed.TotalSeconds
         }
 
         # Ours' upload path alone: New-KernelDeployment -ArchivePath with the ZIP that zip made (the same bytes
-        # curl sent): archive check, streaming, SHA-256 and the emulator's answer, without walking or packing.
-        $uploadOnly = @()
+        # curl sent): archive check, reading, SHA-256, sending and the emulator's answer, without walking or
+        # packing; with the CPU it took here and in the emulator (the send and receive stages).
+        $uploadOnly = @(); $uploadClientCpu = @(); $uploadEmulatorCpu = @()
         for ($i = 0; $i -lt $(if ($case -eq 'large') { 1 } else { 3 }); $i++) {
             [GC]::Collect()
+            $clientBefore = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds; $emulatorBefore = Get-ProcessTicks $emulator.ProcessId
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $null = New-KernelDeployment -ArchivePath $script:keptZip -EntrypointRelPath $app.Entrypoint -ErrorAction Stop
             $uploadOnly += $clock.Elapsed.TotalSeconds
+            $uploadClientCpu += [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds - $clientBefore
+            $uploadEmulatorCpu += ((Get-ProcessTicks $emulator.ProcessId) - $emulatorBefore) / 100
+        }
+
+        # Each stage alone, on one thread, with the module's own code; the ready archive's read and hash, to
+        # take out of the upload's CPU what sending a packed-on-the-fly archive does not spend.
+        Write-Step '  stages: walk, read, CRC-32, deflate, SHA-256 (one thread each)'
+        [GC]::Collect()
+        $stages = [KernelBench.PipelineStages]::Measure($moduleAssembly, $app.AppPath, [IO.Compression.CompressionLevel]::Optimal)
+        $readyArchive = [KernelBench.PipelineStages]::ReadAndHash($script:keptZip)
+        $stageFigures = [pscustomobject]@{
+            Stages             = $stages
+            ZipBytes           = (Get-Item -LiteralPath $script:keptZip).Length
+            ZipReadSeconds     = $readyArchive[0]
+            ZipHashSeconds     = $readyArchive[1]
+            UploadClientCpu    = Get-Median $uploadClientCpu
+            UploadEmulatorCpu  = Get-Median $uploadEmulatorCpu
+            UploadSeconds      = Get-Median $uploadOnly
         }
         Remove-Item -LiteralPath $script:keptZip
 
@@ -456,7 +526,7 @@ try {
         if ($case -ne 'large') {
             [GC]::Collect()
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            New-KernelDeployment -Path $app.AppPath -EntrypointRelPath $app.Entrypoint -Verbose 4>&1 | ForEach-Object {
+            New-KernelDeployment -Path $app.AppPath -EntrypointRelPath $app.Entrypoint -Verbose -WarningAction SilentlyContinue 4>&1 | ForEach-Object {
                 if ($_ -is [System.Management.Automation.VerboseRecord]) {
                     $timeline.Add([pscustomobject]@{ Ms = [math]::Round($clock.Elapsed.TotalMilliseconds); Message = $_.Message })
                 }
@@ -464,14 +534,7 @@ try {
             $timeline.Add([pscustomobject]@{ Ms = [math]::Round($clock.Elapsed.TotalMilliseconds); Message = '(deployment object returned)' })
         }
 
-        $deflate = @()
-        if ($case -eq 'medium') {
-            Write-Step '  deflate alone, one thread, Optimal and Fastest'
-            [GC]::Collect()
-            $deflate = @((Measure-DeflateCpu $app Optimal), (Measure-DeflateCpu $app Fastest))
-        }
-
-        $results.Cases[$case] = [pscustomobject]@{ App = $app; Repeats = $n; Runs = $runs; WhatIfSeconds = $walk; UploadOnlySeconds = $uploadOnly; Timeline = $timeline; Memory = $null; Deflate = $deflate }
+        $results.Cases[$case] = [pscustomobject]@{ App = $app; Repeats = $n; Runs = $runs; WhatIfSeconds = $walk; UploadOnlySeconds = $uploadOnly; Timeline = $timeline; Memory = $null; Stages = $stageFigures }
     }
 
     # ------------------------------------------------ peak RSS in a fresh pwsh per case
@@ -481,7 +544,7 @@ try {
         $app = $apps[$case]
         $child = Invoke-Child '/usr/bin/time' (@('-f', 'KERNEL_BENCH_MAXRSS_KB=%M') + $pwshCommand + @('-NoProfile', '-NonInteractive', '-File',
             (Join-Path $PSScriptRoot 'Measure-DeployMemory.ps1'), '-ModulePath', $moduleUnderTest, '-AppPath', $app.AppPath,
-            '-WarmupPath', $warmApp.AppPath, '-Entrypoint', $app.Entrypoint)) -Environment $childEnv
+            '-WarmupPath', $warmApp.AppPath, '-WarmupEntrypoint', $warmApp.Entrypoint, '-Entrypoint', $app.Entrypoint)) -Environment $childEnv
         Assert-Child $child "Measure-DeployMemory.ps1 ($case)"
         $memory = ($child.Stdout.Trim() -split "`n")[-1] | ConvertFrom-Json
         $maxRss = if ($child.Stderr -match 'KERNEL_BENCH_MAXRSS_KB=(\d+)') { [long]$Matches[1] * 1024 } else { $null }
@@ -489,6 +552,25 @@ try {
         $receipt = Get-UploadReceipt $memory.DeploymentId
         $memory | Add-Member ArchiveBytes $receipt.Bytes
         $results.Cases[$case].Memory = $memory
+    }
+
+    # ------------------------------------------------ many at once
+    # A fresh pwsh per app: ParallelCount deployments one after another in one session, then ParallelCount at
+    # once (ForEach-Object -Parallel, alternating between two sessions), with the process's memory high-water
+    # mark before and after each.
+    $results.Parallel = [ordered]@{}
+    foreach ($case in @('small', 'node_modules') | Where-Object { $_ -in $Cases }) {
+        Write-Step "Many at once: $ParallelCount deployments of $case one after another, then at once (fresh pwsh)"
+        $app = $apps[$case]
+        $emulatorBefore = Get-ProcessTicks $emulator.ProcessId
+        $child = Invoke-Child '/usr/bin/time' (@('-f', 'KERNEL_BENCH_MAXRSS_KB=%M') + $pwshCommand + @('-NoProfile', '-NonInteractive', '-File',
+            (Join-Path $PSScriptRoot 'Measure-ParallelDeploys.ps1'), '-ModulePath', $moduleUnderTest, '-AppPath', $app.AppPath,
+            '-Entrypoint', $app.Entrypoint, '-Count', $ParallelCount)) -Environment $childEnv -TimeoutSeconds 1200
+        Assert-Child $child "Measure-ParallelDeploys.ps1 ($case)"
+        $parallel = ($child.Stdout.Trim() -split "`n")[-1] | ConvertFrom-Json
+        $parallel | Add-Member TimeMaxRssBytes $(if ($child.Stderr -match 'KERNEL_BENCH_MAXRSS_KB=(\d+)') { [long]$Matches[1] * 1024 } else { $null })
+        $parallel | Add-Member EmulatorCpuSeconds (((Get-ProcessTicks $emulator.ProcessId) - $emulatorBefore) / 100)
+        $results.Parallel[$case] = $parallel
     }
 
     # ------------------------------------------------ Wait-KernelDeployment latency

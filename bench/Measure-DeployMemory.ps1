@@ -19,6 +19,7 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $AppPath,
     [Parameter(Mandatory)] [string] $WarmupPath,
+    [string] $WarmupEntrypoint = 'main.py',
     [string] $Entrypoint = 'main.py'
 )
 
@@ -38,7 +39,7 @@ Connect-Kernel
 $idle = Get-Memory
 
 $clock = [Diagnostics.Stopwatch]::StartNew()
-$null = New-KernelDeployment -Path $WarmupPath -EntrypointRelPath $Entrypoint
+$null = New-KernelDeployment -Path $WarmupPath -EntrypointRelPath $WarmupEntrypoint
 $warmSeconds = $clock.Elapsed.TotalSeconds
 [GC]::Collect()
 $warm = Get-Memory
@@ -46,7 +47,7 @@ $warm = Get-Memory
 $timeline = [Collections.Generic.List[object]]::new()
 $deployment = $null
 $clock.Restart()
-New-KernelDeployment -Path $AppPath -EntrypointRelPath $Entrypoint -Verbose 4>&1 | ForEach-Object {
+New-KernelDeployment -Path $AppPath -EntrypointRelPath $Entrypoint -Verbose -WarningAction SilentlyContinue 4>&1 | ForEach-Object {
     if ($_ -is [System.Management.Automation.VerboseRecord]) {
         $timeline.Add([pscustomobject]@{ Ms = [math]::Round($clock.Elapsed.TotalMilliseconds); Message = $_.Message })
     }

@@ -16,6 +16,11 @@
               folder excluded by a nested frontend/.gitignore.
       large   ~1 GB in ~75 uploaded files: random .bin weights and .mp4 media, JSONL and CSV data, PNGs, two
               big minified bundles; a node_modules and a data/cache folder are ignored.
+      node_modules
+              a real npm tree: the conformance referees' tests/Conformance/node_modules (~12,800 files,
+              ~50 MB; installed there with npm ci --no-audit --no-fund first when it is missing or stale),
+              copied as app/node_modules beside an index.ts and the package.json. Its bin/ links stay in
+              app/ (New-KernelDeployment skips links); peer/ has the regular files only.
 
     All content comes from one 64-bit seed (SplitMix64, see BenchmarkApps.cs): the same seed gives the same
     bytes on every run and machine. Every file and folder gets the modification time 2024-06-01 12:00 UTC.
@@ -30,7 +35,7 @@ param(
     # Where the cases go. Keep it out of the repository's tracked files (out/ is git-ignored).
     [string] $Root = (Join-Path $PSScriptRoot '../out/bench/apps'),
 
-    [ValidateSet('small', 'medium', 'large')]
+    [ValidateSet('small', 'medium', 'large', 'node_modules')]
     [string[]] $Cases = @('small', 'medium', 'large'),
 
     [uint64] $Seed = 20240601,
@@ -55,14 +60,85 @@ $generatorVersion = (Get-FileHash -Algorithm SHA256 -LiteralPath $source).Hash.S
 $Root = [IO.Path]::GetFullPath($Root)
 New-Item -ItemType Directory -Force -Path $Root | Out-Null
 
+# The real npm tree: the referees' node_modules, installed as the conformance run installs it (same stamp).
+function Get-NodeModulesSource {
+    $here = Join-Path $PSScriptRoot '../tests/Conformance'
+    $modules = Join-Path $here 'node_modules'
+    $stamp = Join-Path $modules '.conformance-installed'
+    $want = ((Get-FileHash -Algorithm SHA256 -LiteralPath (Join-Path $here 'package.json')).Hash) + ' ' + ((Get-FileHash -Algorithm SHA256 -LiteralPath (Join-Path $here 'package-lock.json')).Hash)
+    $have = if (Test-Path -LiteralPath $stamp) { (Get-Content -Raw -LiteralPath $stamp).Trim() } else { '' }
+    if ($have -ne $want) {
+        $npm = Get-Command npm -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+        if (-not $npm) { throw 'The node_modules case needs npm on PATH (it installs tests/Conformance/node_modules with npm ci); install Node.js 20+ with npm, or leave the case out with -Cases.' }
+        Write-Host 'Installing tests/Conformance/node_modules (npm ci --no-audit --no-fund) ...'
+        Push-Location $here
+        try {
+            & $npm.Source ci --no-audit --no-fund | Out-Host
+            if ($LASTEXITCODE -ne 0) { throw "npm ci failed with exit code $LASTEXITCODE in $here" }
+        }
+        finally { Pop-Location }
+        Set-Content -LiteralPath $stamp -Value $want
+    }
+    [pscustomobject]@{ Path = [IO.Path]::GetFullPath($modules); Stamp = $want; PackageJson = Join-Path $here 'package.json' }
+}
+
+function New-NodeModulesCase([string] $CaseDir, [string] $AppDir, [string] $PeerDir, [string] $MarkerPath) {
+    $source = Get-NodeModulesSource
+    $version = (Get-FileHash -Algorithm SHA256 -InputStream ([IO.MemoryStream]::new([Text.Encoding]::UTF8.GetBytes($source.Stamp)))).Hash.Substring(0, 16).ToLowerInvariant()
+    if (-not $Force -and (Test-Path -LiteralPath $MarkerPath) -and (Test-Path -LiteralPath $AppDir) -and (Test-Path -LiteralPath $PeerDir)) {
+        $candidate = Get-Content -Raw -LiteralPath $MarkerPath | ConvertFrom-Json
+        if ($candidate.GeneratorVersion -eq $version) { return $candidate, $true }
+    }
+
+    Write-Host "Copying $($source.Path) into $CaseDir ..."
+    if (Test-Path -LiteralPath $CaseDir) { Remove-Item -LiteralPath $CaseDir -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $AppDir, $PeerDir | Out-Null
+    # cp -a keeps the tree as npm left it, links included; the install stamp is the conformance run's, not npm's.
+    & cp -a $source.Path (Join-Path $AppDir 'node_modules')
+    if ($LASTEXITCODE -ne 0) { throw "Copying $($source.Path) failed (exit code $LASTEXITCODE)." }
+    Remove-Item -LiteralPath (Join-Path $AppDir 'node_modules/.conformance-installed') -Force -ErrorAction Ignore
+    Copy-Item -LiteralPath $source.PackageJson -Destination (Join-Path $AppDir 'package.json')
+    Set-Content -LiteralPath (Join-Path $AppDir 'index.ts') -Encoding utf8NoBOM -Value "import { Kernel } from '@onkernel/sdk';`n`nconst kernel = new Kernel();`nconst app = kernel.app('deps');`n`napp.action('ping', async () => ({ ok: true }));`n"
+    # The peer gets what New-KernelDeployment uploads: the regular files (it skips links), as hard links.
+    & cp -al "$AppDir/." $PeerDir
+    if ($LASTEXITCODE -ne 0) { throw "Linking $AppDir into $PeerDir failed (exit code $LASTEXITCODE)." }
+    Get-ChildItem -LiteralPath $PeerDir -Recurse -Force -Attributes ReparsePoint | Remove-Item -Force
+    $all = @(Get-ChildItem -LiteralPath $AppDir -Recurse -Force -File)
+    $uploaded = @(Get-ChildItem -LiteralPath $PeerDir -Recurse -Force -File)
+    $marker = [pscustomobject]@{
+        GeneratorVersion = $version
+        Seed             = 0
+        Case             = 'node_modules'
+        Entrypoint       = 'index.ts'
+        Files            = $all.Count
+        Bytes            = ($all | Measure-Object Length -Sum).Sum
+        UploadFiles      = $uploaded.Count
+        UploadBytes      = ($uploaded | Measure-Object Length -Sum).Sum
+        Digest           = $source.Stamp
+        Ignored          = @()
+        GeneratedSeconds = 0
+    }
+    $marker | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $MarkerPath -Encoding utf8NoBOM
+    $marker, $false
+}
+
 foreach ($case in $Cases) {
     $caseDir = Join-Path $Root $case
     $appDir = Join-Path $caseDir 'app'
     $peerDir = Join-Path $caseDir 'peer'
     $markerPath = Join-Path $caseDir 'complete.json'
-    $plan = [KernelBench.Generator]::Plan($case, $Seed)
     $clock = [Diagnostics.Stopwatch]::StartNew()
+    if ($case -eq 'node_modules') {
+        $marker, $reused = New-NodeModulesCase $caseDir $appDir $peerDir $markerPath
+        [pscustomobject]@{
+            Case = $case; AppPath = $appDir; PeerPath = $peerDir; Entrypoint = $marker.Entrypoint; Files = $marker.Files; Bytes = $marker.Bytes
+            UploadFiles = $marker.UploadFiles; UploadBytes = $marker.UploadBytes; Digest = $marker.Digest; Reused = $reused
+            Seconds = [math]::Round($clock.Elapsed.TotalSeconds, 1)
+        }
+        continue
+    }
 
+    $plan = [KernelBench.Generator]::Plan($case, $Seed)
     $marker = $null
     if (-not $Force -and (Test-Path -LiteralPath $markerPath) -and (Test-Path -LiteralPath $appDir) -and (Test-Path -LiteralPath $peerDir)) {
         $candidate = Get-Content -Raw -LiteralPath $markerPath | ConvertFrom-Json

@@ -45,8 +45,13 @@ Describe 'The uploaded archive, read by other tools' {
             'données/café.txt' = 'unicode'
             'empty.txt'        = ''
         }
-        # Past the writer's streaming threshold (4 MB): this one goes through deflate with a data descriptor.
+        # Past a piece (4 MiB), with a data descriptor: zeros are deflated in pieces, random bytes stored in pieces.
         [IO.File]::WriteAllBytes((Join-Path $app 'lib/big.bin'), [byte[]]::new(5MB))
+        $weights = [byte[]]::new(5MB + 123)
+        [Random]::new(16).NextBytes($weights)
+        New-Item -ItemType Directory (Join-Path $app 'models') | Out-Null
+        [IO.File]::WriteAllBytes((Join-Path $app 'models/weights.bin'), $weights)
+        $weightsSha = (Get-FileHash -Algorithm SHA256 (Join-Path $app 'models/weights.bin')).Hash.ToLowerInvariant()
         if ($IsLinux) {
             [IO.File]::SetUnixFileMode((Join-Path $app 'run.sh'), [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
             [IO.File]::SetUnixFileMode((Join-Path $app 'lib/private.txt'), [IO.UnixFileMode]'UserRead, UserWrite')
@@ -93,8 +98,21 @@ Describe 'The uploaded archive, read by other tools' {
         $modes['run.sh'] | Should -Be '-rwxr-xr-x unx'
         $modes['lib/private.txt'] | Should -Be '-rw-r--r-- unx'
         $modes['lib/big.bin'] | Should -Be '-rw-r--r-- unx'
+        $modes['models/weights.bin'] | Should -Be '-rw-r--r-- unx'
         $modes['lib/'] | Should -Be 'drwxr-xr-x unx'
         $modes['données/café.txt'] | Should -Be '-rw-r--r-- unx'
+    }
+
+    It 'deflates what shrinks and stores what does not, in zipinfo''s words' {
+        Assert-Tool zipinfo 'Debian: apt-get install unzip'
+        $methods = @{}
+        foreach ($line in zipinfo $zip 2>&1 | Where-Object { $_ -match '^-[-rwx]{9} ' }) {
+            $fields = $line -split '\s+', 9
+            $methods[$fields[8]] = $fields[5]
+        }
+        $methods['lib/big.bin'] | Should -Be 'defN'
+        $methods['main.py'] | Should -Be 'defN'
+        $methods['models/weights.bin'] | Should -Be 'stor'
     }
 
     It 'carries an extended timestamp with the exact modified time' {
@@ -107,11 +125,12 @@ Describe 'The uploaded archive, read by other tools' {
     It 'reads whole and as written in Python''s zipfile' {
         Assert-Tool python3 'Debian: apt-get install python3'
         $script = @'
-import json, sys, zipfile
+import hashlib, json, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     print(json.dumps({"bad": z.testzip(), "entries": [
         {"name": i.filename, "system": i.create_system, "mode": oct(i.external_attr >> 16), "size": i.file_size, "time": list(i.date_time)}
-        for i in z.infolist()], "unicode": z.read("données/café.txt").decode("utf-8")}))
+        for i in z.infolist()], "unicode": z.read("données/café.txt").decode("utf-8"),
+        "weights": hashlib.sha256(z.read("models/weights.bin")).hexdigest()}))
 '@
         $result = python3 -c $script $zip | ConvertFrom-Json
         $LASTEXITCODE | Should -Be 0
@@ -119,12 +138,14 @@ with zipfile.ZipFile(sys.argv[1]) as z:
         $result.unicode | Should -Be 'unicode'
         $entries = @{}
         $result.entries | ForEach-Object { $entries[$_.name] = $_ }
-        $entries.Keys | Sort-Object | Should -Be (@('données/', 'données/café.txt', 'empty.txt', 'lib/', 'lib/big.bin', 'lib/private.txt', 'lib/util.py', 'main.py', 'run.sh') | Sort-Object)
+        $entries.Keys | Sort-Object | Should -Be (@('données/', 'données/café.txt', 'empty.txt', 'lib/', 'lib/big.bin', 'lib/private.txt', 'lib/util.py', 'main.py', 'models/', 'models/weights.bin', 'run.sh') | Sort-Object)
         $result.entries.system | Sort-Object -Unique | Should -Be 3
         $entries['run.sh'].mode | Should -Be '0o100755'
         $entries['main.py'].mode | Should -Be '0o100644'
         $entries['lib/'].mode | Should -Be '0o40755'
         $entries['lib/big.bin'].size | Should -Be 5MB
+        $entries['models/weights.bin'].size | Should -Be (5MB + 123)
+        $result.weights | Should -Be $weightsSha
         $entries['main.py'].time | Should -Be @(2025, 7, 14, 10, 30, 42)
     }
 

@@ -116,7 +116,8 @@ namespace Kernel.PowerShell.Cmdlets
 
         /// <summary>
         /// How hard to compress a folder: Optimal (the default; about zip's size), Fastest (less CPU, a bigger archive)
-        /// or NoCompression (stores every file). Already-compressed formats (images, archives, fonts) are stored either way.
+        /// or NoCompression (stores every file). What deflate cannot shrink is stored either way: known compressed formats,
+        /// and files whose first (middle, last) 64 KiB would not come out 1 % smaller.
         /// </summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]

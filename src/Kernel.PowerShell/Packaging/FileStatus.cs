@@ -30,6 +30,7 @@ namespace Kernel.PowerShell.Packaging
         private const int TypeMask = 0xF000;
         private const int StatusRecordBytes = 512;
         private static readonly Func<FileSystemInfo, int>? EnumeratedMode = EnumeratedModeReader();
+        private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         private static bool _nativeMissing;
 
         public FileStatus(EntryKind kind, int permissions)
@@ -49,7 +50,7 @@ namespace Kernel.PowerShell.Packaging
         /// <summary>The status of <paramref name="path"/> without following a link; null on Windows (where nothing here applies) or if it cannot be read.</summary>
         public static FileStatus? Of(string path)
         {
-            if (_nativeMissing || RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (_nativeMissing || IsWindows)
             {
                 return null;
             }
@@ -79,14 +80,14 @@ namespace Kernel.PowerShell.Packaging
         /// is needed, and .NET 7 on (PowerShell 7.4 on) has it from the enumeration without another system
         /// call. Anything else, an empty file included, gets a real lstat.
         /// </summary>
-        public static FileStatus? OfEntry(FileSystemInfo entry)
+        /// <param name="attributes">The entry's attributes, read once by the caller (each read works them out anew).</param>
+        public static FileStatus? OfEntry(FileSystemInfo entry, FileAttributes attributes)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (IsWindows)
             {
                 return null;
             }
 
-            var attributes = entry.Attributes;
             if ((attributes & FileAttributes.ReparsePoint) == 0)
             {
                 if ((attributes & FileAttributes.Directory) != 0)

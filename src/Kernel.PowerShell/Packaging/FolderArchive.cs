@@ -20,13 +20,15 @@ namespace Kernel.PowerShell.Packaging
         private readonly AppFolder _folder;
         private readonly CompressionLevel _level;
         private readonly long _maxBytes;
+        private readonly PackingOptions _options;
         private readonly string _comment = "kernel-upload " + Guid.NewGuid().ToString("N");
 
-        public FolderArchive(AppFolder folder, CompressionLevel level = CompressionLevel.Optimal, long maxBytes = long.MaxValue)
+        public FolderArchive(AppFolder folder, CompressionLevel level = CompressionLevel.Optimal, long maxBytes = long.MaxValue, PackingOptions? options = null)
         {
             _folder = folder;
             _level = level;
             _maxBytes = maxBytes;
+            _options = options ?? PackingOptions.Default;
         }
 
         public long? Length => null;
@@ -35,18 +37,20 @@ namespace Kernel.PowerShell.Packaging
 
         public Task WriteToAsync(Stream target, IOperationObserver observer, CancellationToken cancellationToken) =>
             UnlessCancelled(
-                Task.Run(
+                Task.Factory.StartNew(
                     () =>
                     {
                         // The writer's many small header writes would each become a network write (and a chunk).
                         // Not disposed: that would close the target, which belongs to the caller.
-                        var buffered = new BufferedStream(new SizeLimit(target, _maxBytes, _folder.Root), 1 << 20);
-                        ArchiveWriter.Write(_folder, buffered, _comment, _level, observer, cancellationToken);
+                        var buffered = new BufferedStream(new SizeLimit(target, _maxBytes, _folder.Root), 256 * 1024);
+                        ArchiveWriter.Write(_folder, buffered, _comment, _level, observer, cancellationToken, _options);
                         buffered.Flush();
 
                         observer.Progress(new OperationProgress(OperationPhase.Compress, _folder.TotalBytes, _folder.TotalBytes, "Compressed", completed: true));
                     },
-                    cancellationToken),
+                    cancellationToken,
+                    TaskCreationOptions.LongRunning, // the writer blocks on the network and on the workers: not a pool thread's job
+                    TaskScheduler.Default),
                 cancellationToken);
 
         /// <summary>

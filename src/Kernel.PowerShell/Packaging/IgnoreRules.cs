@@ -30,24 +30,25 @@ namespace Kernel.PowerShell.Packaging
 
         /// <summary>
         /// The rules for <paramref name="folderRelativePath"/> ('' for the root): these rules plus the folder's own
-        /// ignore files, and at the root the submodule paths of <c>.gitmodules</c>.
+        /// ignore files, and at the root the submodule paths of <c>.gitmodules</c>; <paramref name="entries"/> is
+        /// what the folder holds, sorted by ordinal name.
         /// </summary>
-        public IgnoreRules ForFolder(string folderFullPath, string folderRelativePath)
+        public IgnoreRules ForFolder(string folderFullPath, string folderRelativePath, FileSystemInfo[] entries)
         {
             var patterns = new List<IgnorePattern>();
-            if (folderRelativePath.Length == 0)
+            if (folderRelativePath.Length == 0 && IsRegularFile(Find(entries, ".gitmodules")))
             {
                 patterns.AddRange(ReadSubmodulePaths(Path.Combine(folderFullPath, ".gitmodules")));
             }
 
             foreach (var name in FileNames)
             {
-                var file = Path.Combine(folderFullPath, name);
-                if (!IsRegularFile(file))
+                if (!IsRegularFile(Find(entries, name)))
                 {
                     continue;
                 }
 
+                var file = Path.Combine(folderFullPath, name);
                 var source = folderRelativePath.Length == 0 ? name : folderRelativePath + "/" + name;
                 string text;
                 try
@@ -91,20 +92,43 @@ namespace Kernel.PowerShell.Packaging
             return null;
         }
 
+        /// <summary>The entry with this exact name, from entries sorted by ordinal name; null when there is none.</summary>
+        private static FileSystemInfo? Find(FileSystemInfo[] entries, string name)
+        {
+            int low = 0, high = entries.Length - 1;
+            while (low <= high)
+            {
+                var middle = (low + high) / 2;
+                var order = string.CompareOrdinal(entries[middle].Name, name);
+                if (order == 0)
+                {
+                    return entries[middle];
+                }
+
+                if (order < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>
         /// Ignore files are read only when they are plain files: like git (2.32 on), a link is not followed,
         /// and a named pipe would block the read.
         /// </summary>
-        private static bool IsRegularFile(string path) =>
-            File.Exists(path) && (FileStatus.Of(path)?.Kind ?? ((File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0 ? EntryKind.SymbolicLink : EntryKind.RegularFile)) == EntryKind.RegularFile;
+        private static bool IsRegularFile(FileSystemInfo? entry) =>
+            entry != null
+            && (entry.Attributes & (FileAttributes.Directory | FileAttributes.ReparsePoint)) == 0
+            && (FileStatus.OfEntry(entry, entry.Attributes)?.Kind ?? EntryKind.RegularFile) == EntryKind.RegularFile;
 
         private static IEnumerable<IgnorePattern> ReadSubmodulePaths(string gitmodules)
         {
-            if (!IsRegularFile(gitmodules))
-            {
-                return Array.Empty<IgnorePattern>();
-            }
-
             return File.ReadAllLines(gitmodules)
                 .Select(line => line.Trim())
                 .Where(line => line.StartsWith("path", StringComparison.Ordinal) && line.IndexOf('=') > 0)

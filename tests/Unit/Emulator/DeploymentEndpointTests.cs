@@ -37,6 +37,37 @@ public sealed class DeploymentEndpointTests(EmulatorFixture emulator) : IClassFi
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task An_upload_up_to_32_MB_stays_in_memory_and_a_bigger_one_goes_on_to_a_temporary_file()
+    {
+        // What the emulator process writes (files and pipes alike), from the kernel's own count.
+        long Written() => long.Parse(File.ReadAllLines($"/proc/{emulator.Emulator.ProcessId}/io").Single(l => l.StartsWith("wchar:")).Split(':')[1]);
+        foreach (var (megabytes, toFile) in new[] { (24, false), (40, true) })
+        {
+            var noise = new byte[megabytes * 1_000_000];
+            new Random(megabytes).NextBytes(noise);
+            using var buffer = new MemoryStream();
+            using (var archive = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            {
+                using (var writer = new StreamWriter(archive.CreateEntry("main.py").Open()))
+                {
+                    writer.Write(EmulatorClient.PythonApp);
+                }
+
+                using var weights = archive.CreateEntry("weights.bin", System.IO.Compression.CompressionLevel.NoCompression).Open();
+                weights.Write(noise);
+            }
+
+            var before = Written();
+            using var response = await _client.CreateAsync(buffer.ToArray(), ("entrypoint_rel_path", "main.py"), ("version", $"upload-{megabytes}"));
+            var written = Written() - before;
+
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.True(toFile ? written >= noise.Length : written < 1_000_000, $"{megabytes} MB upload: the emulator wrote {written} bytes");
+        }
+    }
+
+    [Fact]
     public async Task A_deployment_goes_from_queued_to_running_with_logs_and_the_app_summary_before_running()
     {
         var created = await _client.DeployShopAsync();

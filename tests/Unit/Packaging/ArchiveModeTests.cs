@@ -22,7 +22,7 @@ public class ArchiveModeTests
     [Fact]
     public async Task Files_get_0644_or_0755_from_their_execute_bit_and_folders_0755()
     {
-        var big = new byte[(int)ArchiveWriter.StreamThreshold + 10];
+        var big = new byte[ArchiveWriter.DefaultPieceSize + 10];
         using var app = new TempFolder().With("main.py").With("private.txt").With("run.sh", "#!/bin/sh\necho hi\n").With("bin/tool").With("src/lib/util.py");
         File.WriteAllBytes(Path.Combine(app.Path, "bin/big-tool"), big);
         SetMode(app, "main.py", "644");
@@ -45,25 +45,31 @@ public class ArchiveModeTests
         Assert.Equal(Folder | 0x1ED, modes["bin/"]);
     }
 
-    [Fact]
-    public void Where_files_have_no_execute_bit_a_script_that_names_its_interpreter_is_executable()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Where_files_have_no_execute_bit_a_script_that_names_its_interpreter_is_executable(bool inPieces)
     {
         Assert.Equal(EntryModes.Executable, EntryModes.ForFile(null, startsWithShebang: true));
         Assert.Equal(EntryModes.File, EntryModes.ForFile(null, startsWithShebang: false));
         Assert.Equal(EntryModes.File, EntryModes.ForFile(false, startsWithShebang: true));
-        using var script = new MemoryStream("#!/usr/bin/env python3\n"u8.ToArray());
-        Assert.True(CompressedData.Of(script, script.Length, CompressionLevel.Optimal).StartsWithShebang);
 
-        using var buffer = new MemoryStream();
-        var writer = new ZipWriter(buffer);
-        writer.AddStreamed("run", new DateTime(2026, 1, 1), null, new MemoryStream("#!/bin/sh\n"u8.ToArray()), CompressionLevel.Optimal, _ => { });
-        writer.AddStreamed("data", new DateTime(2026, 1, 1), null, new MemoryStream("plain"u8.ToArray()), CompressionLevel.Optimal, _ => { });
-        writer.Finish("modes");
-        buffer.Position = 0;
-        using var zip = new ZipArchive(buffer, ZipArchiveMode.Read);
+        // Files as a Windows walk gives them (no execute bit), packed whole and, past a piece, in pieces or streamed.
+        var script = "#!/bin/sh\n" + new string('#', 200_000);
+        using var app = new TempFolder().With("run", "#!/bin/sh\necho hi\n").With("data", "plain").With("big-run", script).With("big-data", script[2..]);
+        var files = new[] { "big-data", "big-run", "data", "run" }
+            .Select(name => new FileInfo(Path.Combine(app.Path, name)))
+            .Select(info => new AppFile(info.Name, app.Path, info.Length, info.LastWriteTime, isExecutable: null))
+            .ToList();
+        var folder = new AppFolder(app.Path, files, []);
+
+        using var archive = await new FolderArchive(folder, options: new PackingOptions(Deflation.FirstBlock, inPieces)).SaveAsync(NullObserver.Instance, CancellationToken.None);
+        using var zip = ZipFile.OpenRead(archive.Path);
 
         Assert.Equal(RegularFile | 0x1ED, Mode(zip.GetEntry("run")!));
         Assert.Equal(RegularFile | 0x1A4, Mode(zip.GetEntry("data")!));
+        Assert.Equal(RegularFile | 0x1ED, Mode(zip.GetEntry("big-run")!));
+        Assert.Equal(RegularFile | 0x1A4, Mode(zip.GetEntry("big-data")!));
     }
 
     [Fact]

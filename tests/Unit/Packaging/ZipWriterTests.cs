@@ -13,7 +13,7 @@ public class ZipWriterTests
     public async Task Every_kind_of_file_comes_back_byte_identical()
     {
         var random = new Random(11);
-        var big = new byte[(int)ArchiveWriter.StreamThreshold + 123_457];
+        var big = new byte[ArchiveWriter.DefaultPieceSize + 123_457];
         random.NextBytes(big);
         var text = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"line {i} of some source text\n"));
         using var app = new TempFolder().With("main.py", "print('hi')").With("empty.txt", string.Empty).With("src/big.txt", text).With("a/b/c/deep.json", "{}");
