@@ -138,14 +138,17 @@ function Invoke-UnitTests {
     $trx = Join-Path $results 'unit.trx'
     if (Test-Path $trx) { Remove-Item $trx }
     & dotnet test (Join-Path $root 'tests/Unit') -c $Configuration --no-build --nologo `
-        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
     if (-not (Test-Path $trx)) { throw "xunit wrote no results (exit code $LASTEXITCODE)" }
-    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    $run = ([xml](Get-Content -Raw $trx)).TestRun
+    $counters = $run.ResultSummary.Counters
     [pscustomobject]@{
-        Suite   = 'xunit'
-        Passed  = [int]$counters.passed
-        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        Skipped = [int]$counters.notExecuted
+        Suite    = 'xunit'
+        Passed   = [int]$counters.passed
+        Failed   = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped  = [int]$counters.notExecuted
+        Failures = @($run.Results.UnitTestResult | Where-Object outcome -NE 'Passed' | Where-Object outcome -NE 'NotExecuted' |
+                ForEach-Object { "$($_.testName): $(($_.Output.ErrorInfo.Message -split "`n")[0])" })
     }
 }
 
@@ -155,10 +158,10 @@ function Invoke-PesterTests {
     if (Test-Path $summary) { Remove-Item $summary }
     # A fresh process: no profile, no state from this build, as a user's CI would run it.
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') `
-        -PesterPath $pester -ModulePath (Join-Path $staged 'Kernel.psd1') -PackagePath $package -ResultDirectory $results
+        -PesterPath $pester -ModulePath (Join-Path $staged 'Kernel.psd1') -PackagePath $package -ResultDirectory $results | Out-Host
     if (-not (Test-Path $summary)) { throw "Pester wrote no summary (exit code $LASTEXITCODE)" }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
-    [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped }
+    [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped; Failures = @($counts.Failures) }
 }
 
 function Invoke-ConformanceTests {
@@ -168,10 +171,14 @@ function Invoke-ConformanceTests {
     if (Test-Path $summary) { Remove-Item $summary }
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Conformance/Invoke-Conformance.ps1') `
         -ModulePath (Join-Path $staged 'Kernel.psd1') -EmulatorPath (Join-Path $staged 'emulator/Kernel.Emulator.dll') `
-        -PesterPath $pester -ResultDirectory $results
+        -PesterPath $pester -ResultDirectory $results | Out-Host
     if (-not (Test-Path $summary)) { throw "The conformance run wrote no summary (exit code $LASTEXITCODE)" }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
-    [pscustomobject]@{ Suite = 'Conformance'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped }
+    $report = Join-Path $results 'conformance-report.json'
+    $failures = if (Test-Path $report) {
+        @(Get-Content -Raw $report | ConvertFrom-Json | Where-Object Result -EQ 'Failed' | ForEach-Object { "$($_.Name): $($_.Message)" })
+    }
+    [pscustomobject]@{ Suite = 'Conformance'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped; Failures = @($failures) }
 }
 
 switch ($Task) {
@@ -201,11 +208,14 @@ switch ($Task) {
         Invoke-Package
         New-Item -ItemType Directory -Force $results | Out-Null
         $suites = @(Invoke-UnitTests; Invoke-PesterTests; Invoke-ConformanceTests)
-        $suites | Format-Table -AutoSize | Out-Host
+        $suites | Format-Table Suite, Passed, Failed, Skipped -AutoSize | Out-Host
         # What was skipped, and why (the conformance referees need Node.js, the Prism pass the spec mirror).
         $report = Join-Path $results 'conformance-report.json'
         $skippedChecks = if (Test-Path $report) { @(Get-Content -Raw $report | ConvertFrom-Json | Where-Object Result -EQ 'Skipped') } else { @() }
         foreach ($group in $skippedChecks | Group-Object Message) { Write-Host "Conformance: $($group.Count) skipped: $($group.Name)" }
+        foreach ($suite in $suites) {
+            foreach ($failure in $suite.Failures) { Write-Host "FAILED ($($suite.Suite)) $(($failure -split "`n")[0])" }
+        }
         $passed = ($suites | Measure-Object Passed -Sum).Sum
         $failed = ($suites | Measure-Object Failed -Sum).Sum
         $skipped = ($suites | Measure-Object Skipped -Sum).Sum

@@ -30,9 +30,17 @@ $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = Join-Path $ResultDirectory 'pester.xml'
 
 $run = Invoke-Pester -Configuration $configuration
+# The names of what failed travel with the counts: build.ps1 prints them next to its last line, which is the part of
+# a long CI log that survives truncation.
+$failures = @(
+    foreach ($test in $run.Failed) { "$($test.ExpandedPath): $(@($test.ErrorRecord)[0])" }
+    foreach ($block in $run.FailedBlocks) { "$($block.Path -join '.') (setup): $(@($block.ErrorRecord)[0])" }
+    foreach ($container in $run.FailedContainers) { "$($container.Item): $(@($container.ErrorRecord)[0])" }
+)
 [pscustomobject]@{
-    Passed  = $run.PassedCount
-    Failed  = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
-    Skipped = $run.SkippedCount + $run.NotRunCount
+    Passed   = $run.PassedCount
+    Failed   = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
+    Skipped  = $run.SkippedCount + $run.NotRunCount
+    Failures = $failures
 } | ConvertTo-Json | Set-Content -Path (Join-Path $ResultDirectory 'pester-summary.json')
 exit ([int]($run.Result -ne 'Passed'))
