@@ -1,4 +1,5 @@
-# Every view of every type the module writes, as a user sees it in a terminal of 80 and of 160 columns: realistic
+# Every view of every type the module writes, as a user sees it in a terminal of 80 and of 160 columns (the console
+# host formats to one column less than the window, so they are rendered at 79 and 159): realistic
 # data (a long app name, a long version, a long entrypoint, failed rows), each view rendered with Out-String, and
 # nothing cut, no line too long, no table column empty in every row, one date format, no secret and no raw map.
 BeforeDiscovery {
@@ -117,7 +118,7 @@ Describe 'Views' {
     It 'shows <_> at 80 and 160 columns whole, each way it can be shown' -ForEach $typeNames {
         $objects = $samples[$_]
         $objects | Should -Not -BeNullOrEmpty -Because "the sample has $_ objects"
-        foreach ($width in 80, 160) {
+        foreach ($width in 79, 159) {
             foreach ($view in 'Default', 'Table', 'List') {
                 $text = if ($view -eq 'Default') { $objects | Out-String -Width $width } else { $objects | & "Format-$view" | Out-String -Width $width }
 
@@ -132,6 +133,35 @@ Describe 'Views' {
                 }
             }
         }
+    }
+
+    It 'splits a last cell between its parts exactly when it would not fit on one line of an 80-column terminal' {
+        # KernelView.Cell(N, ...) writes the parts of a cell one a line when the one-line form is longer than N. An N
+        # larger than what the column has lets the terminal break a word (page-title latest, main.p / y); a smaller
+        # one splits lines that fit.
+        $checked = foreach ($formatData in Get-FormatData -TypeName 'Kernel.PowerShell.*') {
+            foreach ($view in $formatData.FormatViewDefinition | Where-Object Control -Is [System.Management.Automation.TableControl]) {
+                $widths = @($view.Control.Headers.Width)
+                $last = @($view.Control.Rows[0].Columns)[-1].DisplayEntry.Value
+                if ($last -match 'KernelView\]::Cell\((\d+)') {
+                    $fixed = ($widths[0..($widths.Count - 2)] | Measure-Object -Sum).Sum + ($widths.Count - 1)
+                    [pscustomobject]@{ View = $view.Name; Cell = [int]$Matches[1]; Column = 79 - $fixed }
+                }
+            }
+        }
+
+        $checked | Should -Not -BeNullOrEmpty
+        $checked | Where-Object { $_.Cell -ne $_.Column } | ForEach-Object { "$($_.View): Cell($($_.Cell)) in a column of $($_.Column)" } |
+            Should -BeNullOrEmpty
+    }
+
+    It 'writes a deployment row on one line when it fits an 80-column terminal, else one part a line, never a broken word' {
+        # 'page-title latest, main.py' is 26 characters: one more than the column has at 80 columns.
+        $fits = [Kernel.PowerShell.KernelDeployment]@{ Id = 'a6gvoevu7kntop3h3ftjtvrw'; Status = 'running'; EntrypointRelPath = 'main.py'; App = @{ AppName = 'page-title'; Version = '1.0' } }
+        $overflows = [Kernel.PowerShell.KernelDeployment]@{ Id = 'a6gvoevu7kntop3h3ftjtvrw'; Status = 'running'; EntrypointRelPath = 'main.py'; App = @{ AppName = 'page-title'; Version = 'latest' } }
+
+        $fits | Out-String -Width 79 | Should -Match '(?m) running +[\d-]+ [\d:]+ page-title 1\.0, main\.py$'
+        $overflows | Out-String -Width 79 | Should -Match '(?m) running +[\d-]+ [\d:]+ page-title latest\r?\n +main\.py\r?\n'
     }
 
     It 'writes times as yyyy-MM-dd HH:mm in local time, and log lines and requests to the millisecond' {
@@ -164,7 +194,7 @@ Describe 'Views' {
                 @($samples.KernelBrowser[0], $samples.KernelProfile[0], $samples.KernelProxy[0], $samples.KernelBrowserReplay[0]),
                 @($samples.KernelApp[0], $samples.KernelLogEntry[0], $samples.KernelEmulatorRequest[0]),
                 @($samples.KernelBrowserPool[0], $samples.KernelExtension[0], $samples.KernelEmulatorFault[0]))) {
-            foreach ($width in 80, 160) {
+            foreach ($width in 79, 159) {
                 $text = $pair | Out-String -Width $width
 
                 Assert-Readable $text $width "$(($pair | ForEach-Object { $_.GetType().Name }) -join ' then ') at $width columns"

@@ -32,7 +32,8 @@ namespace Kernel.PowerShell
 
         /// <summary>
         /// A table's last cell, which says in words what the row is: <paramref name="line"/> when it fits in
-        /// <paramref name="width"/> (what the column has in an 80-column window), else <paramref name="parts"/> one a
+        /// <paramref name="width"/> (what the column has in an 80-column terminal, whose console host
+        /// formats to 79 columns), else <paramref name="parts"/> one a
         /// line, so that a line breaks between parts rather than in the middle of a word (a part longer than the
         /// column still wraps where it must). Empty parts are left out.
         /// </summary>
