@@ -89,7 +89,7 @@ Step Stop-KernelEmulator { $emu | Stop-KernelEmulator -Debug -ErrorAction Stop }
 }
 
 Describe 'Start-KernelEmulator and the terminal' {
-    It 'keeps the emulator running when Ctrl+C reaches the foreground process group of the shell that started it' -Skip:(-not $IsLinux -or -not (Get-Command setsid -CommandType Application -ErrorAction Ignore)) {
+    It 'keeps the emulator running when Ctrl+C reaches the foreground process group of the shell that started it' {
         $pidFile = Join-Path $TestDrive 'pids.txt'
         $script = Join-Path $TestDrive 'hold-emulator.ps1'
         Set-Content -LiteralPath $script -Value @'
