@@ -76,19 +76,25 @@ namespace Kernel.PowerShell.Api
                 return proxy.Address;
             }
 
-            if (IsLoopback(baseUri))
-            {
-                return null;
-            }
+            return IsLoopback(baseUri) ? null : SystemProxyFor(baseUri);
+        }
 
+        /// <summary>
+        /// The proxy the system's settings give for <paramref name="destination"/>, or null for none. A system proxy
+        /// says "go direct" three ways: IsBypassed, a null address (.NET's Windows system proxy answers every
+        /// bypass rule and DIRECT from a PAC script so, with IsBypassed false) and the destination itself (.NET
+        /// Framework's habit). Only .NET Framework reads the last one as direct; .NET would tunnel through the API host.
+        /// </summary>
+        private static Uri? SystemProxyFor(Uri destination)
+        {
             var system = WebRequest.DefaultWebProxy;
-            if (system == null || system.IsBypassed(baseUri))
+            if (system == null || system.IsBypassed(destination))
             {
                 return null;
             }
 
-            var address = system.GetProxy(baseUri);
-            return address == null || address == baseUri ? null : address;
+            var address = system.GetProxy(destination);
+            return address == null || address == destination ? null : address;
         }
 
         /// <summary>localhost, 127.0.0.0/8 or ::1.</summary>
@@ -129,9 +135,10 @@ namespace Kernel.PowerShell.Api
 
             public ICredentials? Credentials { get; set; }
 
-            public Uri GetProxy(Uri destination) => WebRequest.DefaultWebProxy?.GetProxy(destination) ?? destination;
+            // Every way of saying "direct" becomes IsBypassed, the one both runtimes read the same way.
+            public Uri GetProxy(Uri destination) => SystemProxyFor(destination) ?? destination;
 
-            public bool IsBypassed(Uri host) => WebRequest.DefaultWebProxy is not { } system || system.IsBypassed(host);
+            public bool IsBypassed(Uri host) => SystemProxyFor(host) == null;
         }
     }
 }

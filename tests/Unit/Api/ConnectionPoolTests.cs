@@ -51,6 +51,43 @@ public class ConnectionPoolTests
         Assert.Same(before, WebRequest.DefaultWebProxy?.Credentials);
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("https://api.onkernel.com/", true)]
+    [InlineData("http://proxy.example:3128/", false)]
+    public void With_credentials_but_no_named_proxy_every_way_the_system_says_direct_goes_direct(string? systemAnswer, bool direct)
+    {
+        // .NET's Windows system proxy answers a bypass rule with a null address and IsBypassed false; .NET Framework
+        // answers with the destination. .NET sends to whatever GetProxy returns unless IsBypassed is true.
+        var saved = WebRequest.DefaultWebProxy;
+        WebRequest.DefaultWebProxy = new AnsweringProxy(systemAnswer == null ? null : new Uri(systemAnswer));
+        try
+        {
+            var handler = Assert.IsType<HttpClientHandler>(ConnectionPools.For(Remote, new ProxySettings(null, new NetworkCredential("bypass-user", "pw"), false)));
+
+            Assert.Equal(direct, handler.Proxy!.IsBypassed(Remote));
+            Assert.Equal(direct ? null : new Uri(systemAnswer!), ConnectionPools.ProxyFor(Remote, ProxySettings.System));
+            if (!direct)
+            {
+                Assert.Equal(new Uri(systemAnswer!), handler.Proxy.GetProxy(Remote));
+            }
+        }
+        finally
+        {
+            WebRequest.DefaultWebProxy = saved;
+        }
+    }
+
+    /// <summary>A system proxy that never says IsBypassed and answers every destination with one address.</summary>
+    private sealed class AnsweringProxy(Uri? answer) : IWebProxy
+    {
+        public ICredentials? Credentials { get; set; }
+
+        public Uri? GetProxy(Uri destination) => answer;
+
+        public bool IsBypassed(Uri host) => false;
+    }
+
     [Fact]
     public void Equal_settings_share_one_pool_and_a_different_password_gets_its_own()
     {
