@@ -53,12 +53,33 @@ public sealed class ModelConstructionTests : IClassFixture<EmulatorFixture>, IDi
         Assert.All(stored, p => Assert.Null(p.SetMethod));
         Assert.All(type.GetProperties(BindingFlags.Public | BindingFlags.Instance), p => Assert.True(p.SetMethod is null || !p.SetMethod.IsPublic, $"{type.Name}.{p.Name} has a public setter"));
 
+        // The check below reads the constructor's message, which lists unknown keys only once every required one is
+        // there: it must name a key that is surely unknown.
+        var typo = Record.Exception(() => ctor!.Invoke([WithRequired(new Hashtable { ["NoSuchProperty"] = 1 })]));
+        Assert.Contains("NoSuchProperty", UnknownKeys(typo));
+
         foreach (var property in stored)
         {
             // Each stored property is accepted by name (a key the constructor does not know is listed as unknown).
-            var error = Record.Exception(() => ctor!.Invoke([new Hashtable { [property.Name] = null, ["Id"] = "x", ["Name"] = "n", ["AppName"] = "a" }]));
+            var error = Record.Exception(() => ctor!.Invoke([WithRequired(new Hashtable { [property.Name] = null })]));
             Assert.DoesNotContain(property.Name, UnknownKeys(error));
         }
+    }
+
+    /// <summary>Every key some output type requires, with a value it takes (keys a type does not have are listed as unknown beside the probe).</summary>
+    private static Hashtable WithRequired(Hashtable probe)
+    {
+        var required = new Hashtable
+        {
+            ["Id"] = "1", ["Name"] = "n", ["AppName"] = "a", ["ReplayId"] = "r", ["BrowserId"] = "b", ["Path"] = "/x", ["Method"] = "GET",
+            ["BaseUri"] = "http://127.0.0.1:1/", ["ApiKey"] = new System.Net.NetworkCredential("", "sk_x").SecurePassword, ["Width"] = 1, ["Height"] = 1,
+        };
+        foreach (DictionaryEntry entry in probe)
+        {
+            required[entry.Key] = entry.Value;
+        }
+
+        return required;
     }
 
     private static string[] UnknownKeys(Exception? error)

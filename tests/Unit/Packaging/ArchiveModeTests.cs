@@ -126,7 +126,10 @@ public class ArchiveModeTests
         var clock = Stopwatch.StartNew();
         try
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new FolderArchive(scanned).SaveAsync(NullObserver.Instance, cancel.Token));
+            // Bounded here too: a packer that ignored the token would otherwise hang the suite rather than fail this test.
+            var saving = Assert.ThrowsAnyAsync<OperationCanceledException>(() => new FolderArchive(scanned).SaveAsync(NullObserver.Instance, cancel.Token));
+            Assert.Same(saving, await Task.WhenAny(saving, Task.Delay(TimeSpan.FromSeconds(5))));
+            await saving;
 
             Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         }

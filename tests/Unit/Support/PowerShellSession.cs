@@ -17,8 +17,10 @@ public sealed record ScriptResult(
     IReadOnlyList<InformationRecord> Information)
 {
     /// <summary>Every stream as text, for "never appears anywhere" checks.</summary>
-    public string AllText => string.Join("\n", Output.Select(o => o?.ToString())
-        .Concat(Errors.Select(e => e.ToString() + " " + e.Exception))
+    public string AllText => string.Join("\n", Output.Select(o => o?.ToString())) + "\n" + OtherStreamsText;
+
+    /// <summary>Every stream but Output as text: errors, verbose, debug, warnings and information.</summary>
+    public string OtherStreamsText => string.Join("\n", Errors.Select(e => e.ToString() + " " + e.Exception)
         .Concat(Verbose).Concat(Debug).Concat(Warnings)
         .Concat(Information.Select(i => i.MessageData?.ToString())));
 }
