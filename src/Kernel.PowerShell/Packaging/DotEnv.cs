@@ -181,7 +181,7 @@ namespace Kernel.PowerShell.Packaging
                     return (quote == '"' ? Expand(Unescape(value), earlier, environment) : value, i + 1);
                 }
 
-                throw Syntax(src, at, source, $"the value of {key} has no closing {quote}");
+                throw Syntax(src, at, source, $"the value of {key} has no closing {quote}", quoteName: false);
             }
 
             var end = src.IndexOfAny(new[] { '\n', '\r' }, at);
@@ -263,7 +263,11 @@ namespace Kernel.PowerShell.Packaging
             return text.Substring(start, end - start);
         }
 
-        private static DotEnvException Syntax(string src, int at, string source, string problem)
+        /// <summary>
+        /// A syntax error naming the file and line. It quotes the line only up to its first = or : (the name), never
+        /// a value: the file is where secrets live, and the message reaches $Error, transcripts and CI logs.
+        /// </summary>
+        private static DotEnvException Syntax(string src, int at, string source, string problem, bool quoteName = true)
         {
             var line = 1;
             for (var i = 0; i < at && i < src.Length; i++)
@@ -274,9 +278,10 @@ namespace Kernel.PowerShell.Packaging
                 }
             }
 
-            var lineEnd = src.IndexOf('\n', at);
-            var text = src.Substring(at, (lineEnd < 0 ? src.Length : lineEnd) - at).Trim();
-            return new DotEnvException(source, $"{source}, line {line}: {problem} ('{text}'); expected KEY=VALUE.", isSyntax: true);
+            var end = src.IndexOfAny(new[] { '\n', '=', ':' }, at);
+            var name = src.Substring(at, (end < 0 ? src.Length : end) - at).Trim();
+            var quoted = quoteName && name.Length > 0 ? $" ('{name}')" : string.Empty;
+            return new DotEnvException(source, $"{source}, line {line}: {problem}{quoted}; expected KEY=VALUE.", isSyntax: true);
         }
     }
 }

@@ -86,6 +86,7 @@ public class DotEnvTests
 
     [Theory]
     [InlineData("FOO=\"bar", "has no closing \"")]              // TestParserErrors: UnterminatedQuote
+    [InlineData("FOO=\"s3cret-value\nBAR=1", "has no closing \"")]
     [InlineData("lol$wut", "unexpected character '$'")]         // TestParsing: badly formatted line
     [InlineData("just words", "without = and a value")]
     [InlineData("=value", "a value without a name")]
@@ -96,6 +97,18 @@ public class DotEnvTests
         Assert.True(error.IsSyntax);
         Assert.Contains("app.env, line 2", error.Message);
         Assert.Contains(problem, error.Message);
+    }
+
+    [Theory]
+    [InlineData("DB_PASSWORD=\"s3cret-value")]
+    [InlineData("DB_PASSWORD='s3cret-value")]
+    [InlineData("DB PASS$WORD=s3cret-value")]
+    [InlineData("DB_PASSWORD=\"s3cret-value\nNEXT=1")]
+    public void A_syntax_error_never_quotes_a_value(string text)
+    {
+        var error = Assert.Throws<DotEnvException>(() => DotEnv.Parse(text, "app.env", _ => null));
+
+        Assert.DoesNotContain("s3cret", error.Message);
     }
 
     [Fact]
