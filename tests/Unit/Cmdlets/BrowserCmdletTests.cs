@@ -223,6 +223,17 @@ public sealed class BrowserCmdletTests : IClassFixture<EmulatorFixture>, IDispos
     }
 
     [Fact]
+    public void A_proxy_type_is_taken_in_any_case_as_PowerShell_takes_its_values()
+    {
+        var proxy = Run("New-KernelProxy Custom any-case -HostName proxy.example.com -Port 3128 -Verbose").ThrowOnError();
+
+        var created = proxy.Single<KernelProxy>();
+        Assert.Equal("custom", created.Type);
+        Assert.Equal("proxy.example.com", created.HostName);
+        Assert.Contains(proxy.Verbose, line => line.StartsWith("Created custom proxy 'any-case'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Test_KernelProxy_reports_the_check_and_Quiet_says_only_whether_it_is_available()
     {
         Run("New-KernelProxy isp flaky").ThrowOnError();

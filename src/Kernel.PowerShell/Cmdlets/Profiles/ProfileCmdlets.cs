@@ -29,16 +29,12 @@ namespace Kernel.PowerShell.Cmdlets
                     continue;
                 }
 
-                try
-                {
-                    WriteObject(Run("Creating " + what, (observer, token) =>
-                        session.Client.CreateAsync(ProfileApi.Resource, new[] { BrowserSettings.Field("name", name) }, observer, token)));
-                    session.Completions.Clear();
-                }
-                catch (Exception ex) when (IsFailure(ex))
-                {
-                    WriteFailure(ex, name);
-                }
+                WriteCreated(
+                    session,
+                    "Creating " + what,
+                    name,
+                    (observer, token) => session.Client.CreateAsync(ProfileApi.Resource, new[] { BrowserSettings.Field("name", name) }, observer, token),
+                    profile => $"Created {what}: {profile.Id}.");
             }
         }
     }

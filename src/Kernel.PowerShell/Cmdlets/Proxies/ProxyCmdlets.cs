@@ -103,6 +103,7 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void BeginProcessing()
         {
+            Type = Type.ToLowerInvariant(); // ValidateSet lets -Type Custom through; the API and the checks below want custom
             var given = MyInvocation.BoundParameters.Keys.Where(key => Settings.Values.Any(settings => settings.Contains(key))).ToList();
             var wrong = given.Where(key => !Settings[Type].Contains(key)).ToList();
             if (wrong.Count > 0)
@@ -153,26 +154,23 @@ namespace Kernel.PowerShell.Cmdlets
                 }
             }
 
-            try
-            {
-                WriteObject(Run("Creating a " + what, (observer, token) => session.Client.CreateAsync(
+            WriteCreated(
+                session,
+                "Creating a " + what,
+                Name,
+                (observer, token) => session.Client.CreateAsync(
                     ProxyApi.Resource,
                     new[]
                     {
-                        BrowserSettings.Field("type", Type.ToLowerInvariant()),
+                        BrowserSettings.Field("type", Type),
                         BrowserSettings.Field("name", Name),
                         BrowserSettings.Field("protocol", Protocol),
                         BrowserSettings.Field("bypass_hosts", BypassHost),
                         BrowserSettings.Field("config", config.Count == 0 ? null : config),
                     },
                     observer,
-                    token)));
-                session.Completions.Clear();
-            }
-            catch (Exception ex) when (IsFailure(ex))
-            {
-                WriteFailure(ex, Name);
-            }
+                    token),
+                proxy => $"Created {what}: {proxy.Id}.");
         }
 
         private void Refuse(string message) =>
