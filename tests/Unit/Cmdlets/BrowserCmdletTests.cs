@@ -60,6 +60,32 @@ public sealed class BrowserCmdletTests : IClassFixture<EmulatorFixture>, IDispos
         Assert.Equal("DE", proxy.Country);
     }
 
+    [Theory]
+    [InlineData("'eu' | New-KernelBrowser")]
+    [InlineData("'eu' | New-KernelBrowserPool piped -Size 1")]
+    public void A_name_piped_as_text_is_refused_as_ambiguous_and_creates_nothing(string script)
+    {
+        Run("New-KernelProxy residential eu -Country de; New-KernelProfile eu").ThrowOnError();
+
+        var refused = Run(script);
+
+        Assert.StartsWith("InvalidBrowserSettings,", Assert.Single(refused.Errors).FullyQualifiedErrorId);
+        Assert.Contains("give it as -Profile or -Proxy", refused.Errors[0].Exception.Message);
+        Assert.Empty(Run("Get-KernelBrowser").ThrowOnError().Output);
+        Assert.Empty(Run("Get-KernelBrowserPool").ThrowOnError().Output);
+    }
+
+    [Fact]
+    public void A_name_piped_as_text_beside_a_named_proxy_is_the_profile()
+    {
+        var profile = Run("New-KernelProxy residential eu -Country de; New-KernelProfile shop").ThrowOnError().Output.Select(o => o.BaseObject).OfType<KernelProfile>().Single();
+
+        var browser = Run("'shop' | New-KernelBrowser -Proxy eu").ThrowOnError().Single<KernelBrowser>();
+
+        Assert.Equal(profile.Id, browser.Profile?.Id);
+        Assert.NotNull(browser.ProxyId);
+    }
+
     [Fact]
     public void Browsers_found_by_tag_are_removed_with_Force_and_the_others_stay()
     {

@@ -64,12 +64,26 @@ namespace Kernel.PowerShell.Cmdlets
         /// <summary>Whether the browser writes what it changes back to its profile when it ends (pooled browsers never do).</summary>
         internal virtual bool SavesProfileChanges => false;
 
+        private bool _profileOrProxyNamed;
+
+        protected override void BeginProcessing()
+        {
+            // Before any record binds: what the command line named. Text from the pipeline binds to -Profile and -Proxy alike.
+            _profileOrProxyNamed = MyInvocation.BoundParameters.ContainsKey(nameof(Profile)) || MyInvocation.BoundParameters.ContainsKey(nameof(Proxy));
+            base.BeginProcessing();
+        }
+
         /// <summary>Stops the command when the settings cannot be sent as they are (call it per record: -Profile may come from the pipeline).</summary>
         internal void ValidateSettings()
         {
             if (SavesProfileChanges && Profile == null)
             {
                 ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, null, "-SaveProfileChanges needs -Profile (or a profile piped in)."));
+            }
+
+            if (!_profileOrProxyNamed && Profile?.IdOrName != null && Proxy?.IdOrName != null)
+            {
+                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, Profile.IdOrName, $"'{Profile.IdOrName}' came through the pipeline and could name a profile or a proxy: give it as -Profile or -Proxy (piped profile and proxy objects find their own parameter)."));
             }
 
             if ((TimeoutProblem(Timeout) ?? StartUrlProblem(StartUrl)) is { } problem)
