@@ -46,7 +46,7 @@ namespace Kernel.PowerShell.Cmdlets
                     return true;
                 });
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, emulator);
             }
@@ -70,7 +70,7 @@ namespace Kernel.PowerShell.Cmdlets
             {
                 return Run(activity, (observer, token) => call(new EmulatorControl(emulator.BaseUri), token));
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex) when (IsFailure(ex))
             {
                 WriteFailure(ex, emulator);
                 return null;
