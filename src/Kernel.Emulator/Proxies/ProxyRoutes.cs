@@ -20,7 +20,7 @@ public static class ProxyRoutes
         ["datacenter"] = ["country"],
         ["isp"] = ["country"],
         ["residential"] = ["country", "city", "state", "zip", "asn", "os"],
-        ["mobile"] = ["country", "city", "state"],
+        ["mobile"] = ["country", "city", "state", "zip", "asn", "carrier"],
         ["custom"] = ["host", "port", "username", "password"],
     };
 

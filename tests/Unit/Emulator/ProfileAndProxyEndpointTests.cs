@@ -98,6 +98,16 @@ public sealed class ProfileAndProxyEndpointTests(EmulatorFixture emulator) : ICl
     }
 
     [Fact]
+    public async Task A_mobile_proxy_takes_every_setting_the_spec_gives_it()
+    {
+        // MobileProxyConfig: country, city, state, zip, asn, carrier (the type is deprecated, but the SDK still sends it).
+        var proxy = await PostAsync("proxies", new { type = "mobile", config = new { country = "US", city = "sanfrancisco", state = "CA", zip = "94107", asn = "AS15169", carrier = "att" } });
+
+        Assert.Equal("att", proxy.GetProperty("config").GetProperty("carrier").GetString());
+        Assert.Equal("94107", proxy.GetProperty("config").GetProperty("zip").GetString());
+    }
+
+    [Fact]
     public async Task A_custom_proxys_password_is_write_only()
     {
         var proxy = await PostAsync("proxies", new { type = "custom", config = new { host = "10.1.2.3", port = 8080, username = "u", password = "hunter2" } });
