@@ -30,5 +30,8 @@ public static class KernelErrors
 
     public static IResult BadRequest(string message, params ApiErrorDetail[] details) => Answer(StatusCodes.Status400BadRequest, "bad_request", message, details);
 
+    /// <summary>409: another object of the kind (an extension, a browser pool, …) has the name.</summary>
+    public static IResult NameTaken(string what, string name) => Answer(StatusCodes.Status409Conflict, "conflict", $"{what} is already named '{name}'");
+
     public static IResult NotFound(string what) => Answer(StatusCodes.Status404NotFound, "not_found", what + " not found");
 }

@@ -317,8 +317,7 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
     public bool NameTaken(string project, string? name, BrowserRecord? self) =>
         !string.IsNullOrEmpty(name) && world.Browsers(project).Any(b => b.IsActive && b != self && World.SameName(b.Name, name));
 
-    public static IResult NameConflict(string name) =>
-        KernelErrors.Answer(StatusCodes.Status409Conflict, "conflict", $"an active browser is already named '{name}'");
+    public static IResult NameConflict(string name) => KernelErrors.NameTaken("an active browser", name);
 
     public static bool IsHttpUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);

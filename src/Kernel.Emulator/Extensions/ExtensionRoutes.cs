@@ -51,9 +51,9 @@ public static partial class ExtensionRoutes
 
         var (form, checksum) = await StreamedForm.ReadAsync(request, request.HttpContext.RequestAborted);
         var name = form["name"].ToString() is { Length: > 0 } given ? given : null;
-        if (name is not null && !ValidName().IsMatch(name))
+        if (name is not null && !World.IsValidName(name))
         {
-            return KernelErrors.BadRequest($"invalid name '{name}': 1 to 255 letters, digits, dots, underscores or hyphens");
+            return KernelErrors.BadRequest(World.InvalidName(name));
         }
 
         if (form.Files.GetFile(StreamedForm.FileField) is not { } file || checksum is null)
@@ -82,7 +82,7 @@ public static partial class ExtensionRoutes
         {
             if (name is not null && world.FindExtension(project, name) is not null)
             {
-                return KernelErrors.Answer(StatusCodes.Status409Conflict, "conflict", $"an extension is already named '{name}'");
+                return KernelErrors.NameTaken("an extension", name);
             }
 
             var extension = new ExtensionRecord(World.NewId(), project, name, clock.GetUtcNow().UtcDateTime, bytes, checksum);
@@ -159,9 +159,6 @@ public static partial class ExtensionRoutes
 
         return buffer.ToArray();
     }
-
-    [GeneratedRegex("^[a-zA-Z0-9._-]{1,255}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ValidName();
 
     [GeneratedRegex("^[a-p]{32}$", RegexOptions.CultureInvariant)]
     private static partial Regex StoreId();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Kernel.Emulator.Browsers;
 using Kernel.Emulator.Store;
 
@@ -12,7 +11,7 @@ namespace Kernel.Emulator.Pools;
 /// timeout, release (reused, or ended and replaced), flush (idle browsers only) and delete (refused while
 /// browsers are leased, unless forced).
 /// </summary>
-public sealed partial class BrowserPools(World world, BrowserSessions sessions, EmulatorOptions options, TimeProvider clock)
+public sealed class BrowserPools(World world, BrowserSessions sessions, EmulatorOptions options, TimeProvider clock)
 {
     public const int MaxAcquireTimeoutSeconds = 3600;
 
@@ -290,9 +289,9 @@ public sealed partial class BrowserPools(World world, BrowserSessions sessions, 
         var viewport = BrowserSessions.ReadViewport(fields);
         var startUrl = fields.String("start_url");
         var policy = fields.Raw("chrome_policy", JsonValueKind.Object, "an object");
-        if (name is { Length: > 0 } && !ValidName().IsMatch(name))
+        if (name is { Length: > 0 } && !World.IsValidName(name))
         {
-            fields.Fail($"invalid name '{name}': 1 to 255 letters, digits, dots, underscores or hyphens");
+            fields.Fail(World.InvalidName(name));
         }
 
         if (fields.Error is { } error)
@@ -307,7 +306,7 @@ public sealed partial class BrowserPools(World world, BrowserSessions sessions, 
         var problem = profileError ?? extensionError
             ?? (proxyId is { Length: > 0 } && world.FindProxy(pool.Project, proxyId) is null ? KernelErrors.BadRequest($"proxy '{proxyId}' not found") : null)
             ?? (name is { Length: > 0 } && world.Pools(pool.Project).Any(p => p != pool && World.SameName(p.Name, name))
-                ? KernelErrors.Answer(StatusCodes.Status409Conflict, "conflict", $"a browser pool is already named '{name}'")
+                ? KernelErrors.NameTaken("a browser pool", name)
                 : null);
         if (problem is not null)
         {
@@ -360,7 +359,4 @@ public sealed partial class BrowserPools(World world, BrowserSessions sessions, 
         pool.ChromePolicy = policy ?? pool.ChromePolicy;
         return null;
     }
-
-    [GeneratedRegex("^[a-zA-Z0-9._-]{1,255}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ValidName();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Kernel.Emulator.Store;
 
 namespace Kernel.Emulator.Profiles;
@@ -8,7 +7,7 @@ namespace Kernel.Emulator.Profiles;
 /// rename and delete by id or name, and download. Names are unique in a project, compared without case. A profile
 /// that holds no saved state yet answers its download with 202.
 /// </summary>
-public static partial class ProfileRoutes
+public static class ProfileRoutes
 {
     public static void Map(WebApplication app)
     {
@@ -40,9 +39,9 @@ public static partial class ProfileRoutes
 
         var fields = new BodyFields(body.RootElement);
         var name = fields.String("name");
-        if (fields.Error is null && name is not null && !ValidName().IsMatch(name))
+        if (fields.Error is null && name is not null && !World.IsValidName(name))
         {
-            fields.Fail($"invalid name '{name}': 1 to 255 letters, digits, dots, underscores or hyphens");
+            fields.Fail(World.InvalidName(name));
         }
 
         if (fields.Error is { } error)
@@ -80,9 +79,9 @@ public static partial class ProfileRoutes
 
         using var body = await JsonBody.ReadObjectAsync(context.Request);
         var name = body is null ? null : JsonBody.Text(body.RootElement, "name");
-        if (name is null || !ValidName().IsMatch(name))
+        if (name is null || !World.IsValidName(name))
         {
-            return KernelErrors.BadRequest("name is required: 1 to 255 letters, digits, dots, underscores or hyphens");
+            return KernelErrors.BadRequest("name is required: " + World.NameRule);
         }
 
         lock (world.Gate)
@@ -123,9 +122,6 @@ public static partial class ProfileRoutes
         }
     }
 
-    private static IResult NameConflict(string name) =>
-        KernelErrors.Answer(StatusCodes.Status409Conflict, "conflict", $"a profile is already named '{name}'");
+    private static IResult NameConflict(string name) => KernelErrors.NameTaken("a profile", name);
 
-    [GeneratedRegex("^[a-zA-Z0-9._-]{1,255}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ValidName();
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Kernel.Emulator.Browsers;
 using Kernel.Emulator.Profiles;
 using Kernel.Emulator.Proxies;
@@ -106,6 +107,17 @@ public sealed partial class World
 
     public static bool SameName(string? name, string? other) =>
         !string.IsNullOrEmpty(name) && string.Equals(name, other, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What the API takes as the name of a profile, an extension or a pool.</summary>
+    public static bool IsValidName(string name) => ValidName().IsMatch(name);
+
+    /// <summary>The 400 message for a name <see cref="IsValidName"/> refuses.</summary>
+    public static string InvalidName(string name) => $"invalid name '{name}': {NameRule}";
+
+    public const string NameRule = "1 to 255 letters, digits, dots, underscores or hyphens";
+
+    [GeneratedRegex("^[a-zA-Z0-9._-]{1,255}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ValidName();
 
     public void Script(ScriptedProfileDownload download)
     {
