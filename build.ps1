@@ -152,26 +152,24 @@ function Invoke-UnitTests {
     }
 }
 
-function Invoke-PesterTests {
-    $pester = Get-PesterModulePath
+function Invoke-PesterTests([string] $Pester) {
     $summary = Join-Path $results 'pester-summary.json'
     if (Test-Path $summary) { Remove-Item $summary }
     # A fresh process: no profile, no state from this build, as a user's CI would run it.
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') `
-        -PesterPath $pester -ModulePath (Join-Path $staged 'Kernel.psd1') -PackagePath $package -ResultDirectory $results | Out-Host
+        -PesterPath $Pester -ModulePath (Join-Path $staged 'Kernel.psd1') -PackagePath $package -ResultDirectory $results | Out-Host
     if (-not (Test-Path $summary)) { throw "Pester wrote no summary (exit code $LASTEXITCODE)" }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
     [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped; Failures = @($counts.Failures) }
 }
 
-function Invoke-ConformanceTests {
+function Invoke-ConformanceTests([string] $Pester) {
     # The referees: the official @onkernel/sdk against the emulator, and the spec (through Prism) over the Pester run.
-    $pester = Get-PesterModulePath
     $summary = Join-Path $results 'conformance-summary.json'
     if (Test-Path $summary) { Remove-Item $summary }
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Conformance/Invoke-Conformance.ps1') `
         -ModulePath (Join-Path $staged 'Kernel.psd1') -EmulatorPath (Join-Path $staged 'emulator/Kernel.Emulator.dll') `
-        -PesterPath $pester -ResultDirectory $results | Out-Host
+        -PesterPath $Pester -ResultDirectory $results | Out-Host
     if (-not (Test-Path $summary)) { throw "The conformance run wrote no summary (exit code $LASTEXITCODE)" }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
     $report = Join-Path $results 'conformance-report.json'
@@ -207,7 +205,8 @@ switch ($Task) {
         Invoke-Build
         Invoke-Package
         New-Item -ItemType Directory -Force $results | Out-Null
-        $suites = @(Invoke-UnitTests; Invoke-PesterTests; Invoke-ConformanceTests)
+        $pester = Get-PesterModulePath
+        $suites = @(Invoke-UnitTests; Invoke-PesterTests $pester; Invoke-ConformanceTests $pester)
         $suites | Format-Table Suite, Passed, Failed, Skipped -AutoSize | Out-Host
         # What was skipped, and why (the conformance referees need Node.js, the Prism pass the spec mirror).
         $report = Join-Path $results 'conformance-report.json'
