@@ -10,7 +10,7 @@ namespace Kernel.PowerShell.Tests.Support;
 public static class FreshPwsh
 {
     /// <summary>The staged module, as ./build.ps1 Build leaves it.</summary>
-    public static string Module => Path.Combine(RepositoryPaths.Root, "out", "Kernel", "Kernel.psd1");
+    public static string Module => RepositoryPaths.Module;
 
     /// <summary>Runs <paramref name="script"/> with these environment variables set (null removes one) and returns its output lines.</summary>
     public static async Task<string[]> RunAsync(string script, IReadOnlyDictionary<string, string?> environment, TimeSpan bound)
