@@ -50,7 +50,7 @@ namespace Kernel.PowerShell.Cmdlets
             AppFolder app;
             try
             {
-                app = Run(activity, (observer, token) => Task.Run(() => scan(token), token));
+                app = Run(activity, (observer, token) => Task.FromResult(scan(token))); // Run already runs it off the pipeline thread
             }
             catch (Exception ex) when (IsFailure(ex))
             {
