@@ -156,4 +156,19 @@ Describe '-WhatIf in a CI lint step without credentials' {
         $text | Should -Not -Match 'Not connected to Kernel'
         $lines[-1] | Should -Be 'END'
     }
+
+    It 'says what New-KernelBrowser, New-KernelBrowserPool, New-KernelProfile and New-KernelProxy would create, with no session and no key' {
+        $command = "`$env:KERNEL_API_KEY = `$null; `$env:KERNEL_BASE_URL = `$null; Import-Module '$env:KERNEL_TEST_MODULE'; " +
+            "New-KernelBrowser -Name job -Profile shop -WhatIf; New-KernelBrowserPool warm -Size 2 -WhatIf; " +
+            "New-KernelProfile shop -WhatIf; New-KernelProxy custom corp -HostName proxy.example.com -Port 3128 -WhatIf; 'END'"
+        $lines = @(Invoke-FreshPwsh -Command $command | ForEach-Object { "$_" })
+        $text = $lines -join "`n"
+
+        $text | Should -Match "What if: .*browser 'job' on https://api\.onkernel\.com/ \(not connected: .*\) with profile shop"
+        $text | Should -Match "What if: .*browser pool 'warm' of 2 browsers on https://api\.onkernel\.com/ \(not connected"
+        $text | Should -Match "What if: .*profile 'shop' on https://api\.onkernel\.com/ \(not connected"
+        $text | Should -Match "What if: .*custom proxy 'corp' \(proxy\.example\.com:3128\) on https://api\.onkernel\.com/ \(not connected"
+        $text | Should -Not -Match 'Not connected to Kernel'
+        $lines[-1] | Should -Be 'END'
+    }
 }

@@ -40,12 +40,13 @@ namespace Kernel.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             ValidateSettings();
-            var session = ResolveSession();
             var what = Name == null ? "a browser" : $"browser '{Name}'";
-            if (!ShouldProcess($"{what} on {session.BaseUri}{DescribeSettings()}", "Create"))
+            if (!ShouldProcess($"{what} on {DescribeEndpoint()}{DescribeSettings()}", "Create"))
             {
                 return;
             }
+
+            var session = ResolveSession();
 
             WriteCreated(session, "Creating " + what, Name, async (observer, token) =>
             {

@@ -37,12 +37,13 @@ namespace Kernel.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             ValidateSettings();
-            var session = ResolveSession();
             var what = Name == null ? "a browser pool" : $"browser pool '{Name}'";
-            if (!ShouldProcess($"{what} of {Size} browsers on {session.BaseUri}{DescribeSettings()}", "Create"))
+            if (!ShouldProcess($"{what} of {Size} browsers on {DescribeEndpoint()}{DescribeSettings()}", "Create"))
             {
                 return;
             }
+
+            var session = ResolveSession();
 
             WriteCreated(session, "Creating " + what, Name, async (observer, token) =>
             {

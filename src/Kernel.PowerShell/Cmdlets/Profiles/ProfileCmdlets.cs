@@ -20,14 +20,15 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var session = ResolveSession();
             foreach (var name in Name ?? new string?[] { null })
             {
                 var what = name == null ? "a profile without a name" : $"profile '{name}'";
-                if (!ShouldProcess($"{what} on {session.BaseUri}", "Create"))
+                if (!ShouldProcess($"{what} on {DescribeEndpoint()}", "Create"))
                 {
                     continue;
                 }
+
+                var session = ResolveSession();
 
                 WriteCreated(
                     session,

@@ -129,17 +129,18 @@ namespace Kernel.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var session = ResolveSession();
             var user = Credential?.UserName ?? UserName;
             var password = Credential?.Password ?? Password;
             var where = Type == "custom"
                 ? $"{HostName}:{Port}{(user == null ? string.Empty : $" as {user}")}{(password == null ? string.Empty : " with a password")}"
                 : string.Join("/", new[] { Country, State, City, Zip, Asn }.Where(part => part != null));
             var what = $"{Type} proxy{(Name == null ? string.Empty : $" '{Name}'")}{(where.Length == 0 ? string.Empty : $" ({where})")}";
-            if (!ShouldProcess($"{what} on {session.BaseUri}", "Create"))
+            if (!ShouldProcess($"{what} on {DescribeEndpoint()}", "Create"))
             {
                 return;
             }
+
+            var session = ResolveSession();
 
             var config = new OrderedDictionary();
             foreach (var (key, value) in new (string, object?)[]
