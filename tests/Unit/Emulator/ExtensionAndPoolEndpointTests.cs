@@ -136,13 +136,24 @@ public sealed class ExtensionAndPoolEndpointTests(EmulatorFixture emulator) : IC
     [Fact]
     public async Task A_pool_fills_to_its_size_at_its_fill_rate_and_never_beyond()
     {
-        var pool = await PostAsync("browser_pools", new { name = "filling", size = 4, fill_rate_per_minute = 25 }, HttpStatusCode.Created);
-        var seen = new List<int> { pool.GetProperty("available_count").GetInt32() };
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (seen[^1] < 4 && DateTime.UtcNow < deadline)
+        // A step of 400 ms (the class's emulator has 100): a poll every 20 ms sees each browser come, even on a busy machine.
+        (await _admin.PutAsync("settings", new StringContent("""{"step_delay_ms":400}"""))).EnsureSuccessStatusCode().Dispose();
+
+        var seen = new List<int>();
+        try
         {
-            seen.Add((await CountsAsync("filling")).Available);
-            await Task.Delay(20);
+            var pool = await PostAsync("browser_pools", new { name = "filling", size = 4, fill_rate_per_minute = 25 }, HttpStatusCode.Created);
+            seen.Add(pool.GetProperty("available_count").GetInt32());
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (seen[^1] < 4 && DateTime.UtcNow < deadline)
+            {
+                seen.Add((await CountsAsync("filling")).Available);
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            (await _admin.PutAsync("settings", new StringContent("""{"step_delay_ms":100}"""))).EnsureSuccessStatusCode().Dispose();
         }
 
         Assert.Equal(0, seen[0]);
