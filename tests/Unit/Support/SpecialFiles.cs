@@ -22,13 +22,26 @@ public static class SpecialFiles
         return socket;
     }
 
-    /// <summary>Releases whoever is blocked opening the pipe for reading, by opening it for writing (giving up after two seconds).</summary>
-    public static void Unblock(string fifo) =>
-        Task.Run(() =>
+    /// <summary>
+    /// Releases whoever is blocked opening the pipe for reading, by opening it for writing without blocking: with no
+    /// reader waiting the open fails at once (ENXIO) instead of leaving a thread stuck in it.
+    /// </summary>
+    public static void Unblock(string fifo)
+    {
+        const int WriteOnlyNonBlocking = 0x1 | 0x800; // O_WRONLY | O_NONBLOCK (Linux)
+        var descriptor = open(fifo, WriteOnlyNonBlocking);
+        if (descriptor >= 0)
         {
-            using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write);
-        }).Wait(TimeSpan.FromSeconds(2));
+            close(descriptor);
+        }
+    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int mkfifo(string path, uint mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open(string path, int flags);
+
+    [DllImport("libc")]
+    private static extern int close(int descriptor);
 }
