@@ -26,6 +26,8 @@ namespace Kernel.PowerShell.Api
         /// </summary>
         public static HttpMessageHandler For(Uri baseUri, ProxySettings proxy)
         {
+            // Before any handler sends its first request (.NET Framework reads the setting per connection).
+            DesktopTls.EnsureTls12();
             if (proxy.Address == null && IsLoopback(baseUri))
             {
                 return Direct.Value;

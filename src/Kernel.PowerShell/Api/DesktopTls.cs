@@ -2,7 +2,6 @@ using System;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Threading;
-using Kernel.PowerShell.Diagnostics;
 
 namespace Kernel.PowerShell.Api
 {
@@ -13,33 +12,32 @@ namespace Kernel.PowerShell.Api
     /// </summary>
     internal static class DesktopTls
     {
-        private static int s_done;
-        private static string? s_change;
+        // ExecutionAndPublication: the first caller changes the setting and every concurrent caller (another
+        // runspace's first client) waits until it has, so no request is sent before TLS 1.2 is on offer.
+        private static readonly Lazy<string?> Change = new Lazy<string?>(AddTls12, LazyThreadSafetyMode.ExecutionAndPublication);
 
-        /// <summary>Once per process, on .NET Framework; says what it changed on the Debug stream of every session's first request.</summary>
-        public static void EnsureTls12(IOperationObserver observer, ref bool told)
+        /// <summary>
+        /// Once per process, on .NET Framework, before the first request: adds TLS 1.2 if it is missing. Returns what
+        /// it changed (for the Debug stream of each session's first request), or null when nothing was changed.
+        /// </summary>
+        public static string? EnsureTls12() => Change.Value;
+
+        private static string? AddTls12()
         {
             if (!RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
             {
-                return;
+                return null;
             }
 
-            if (Interlocked.Exchange(ref s_done, 1) == 0)
+            var before = ServicePointManager.SecurityProtocol;
+            var after = WithTls12(before);
+            if (after == before)
             {
-                var before = ServicePointManager.SecurityProtocol;
-                var after = WithTls12(before);
-                if (after != before)
-                {
-                    ServicePointManager.SecurityProtocol = after;
-                    Volatile.Write(ref s_change, $"Windows PowerShell: added TLS 1.2 to ServicePointManager.SecurityProtocol ({before} became {after}); nothing was removed.");
-                }
+                return null;
             }
 
-            if (!told && Volatile.Read(ref s_change) is { } change)
-            {
-                told = true;
-                observer.Debug(change);
-            }
+            ServicePointManager.SecurityProtocol = after;
+            return $"Windows PowerShell: added TLS 1.2 to ServicePointManager.SecurityProtocol ({before} became {after}); nothing was removed.";
         }
 
         /// <summary>The protocols with TLS 1.2 added; SystemDefault (0) lets the operating system choose, TLS 1.2 included, and stays.</summary>

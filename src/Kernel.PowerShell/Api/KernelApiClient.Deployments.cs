@@ -17,30 +17,16 @@ namespace Kernel.PowerShell.Api
         /// (same checksum, entrypoint and time) instead: found, it is returned; not found, the error says
         /// nothing was created and the command can be run again.
         /// </summary>
-        public async Task<KernelDeployment> CreateDeploymentAsync(DeploymentUpload upload, IOperationObserver observer, CancellationToken cancellationToken)
+        public Task<KernelDeployment> CreateDeploymentAsync(DeploymentUpload upload, IOperationObserver observer, CancellationToken cancellationToken)
         {
             var started = DateTimeOffset.UtcNow;
-            for (var retries = 0; ; retries++)
-            {
-                try
-                {
-                    var created = await PostDeploymentAsync(upload, observer, cancellationToken).ConfigureAwait(false);
-                    CompareChecksums(upload, created, observer);
-                    return created;
-                }
-                catch (Exception) when (upload.ArchiveFailure != null)
-                {
-                    // The body was cut short on purpose (the server cannot make a deployment of it): the reason is the archive's.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(upload.ArchiveFailure).Throw();
-                    throw;
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && retries < Retries.MaxRetries && IsRefusal(ex))
-                {
-                    var delay = Retries.Delay(retries, ex);
-                    observer.Verbose($"POST /deployments was not accepted ({ex.Message}); sending it again in {delay.TotalSeconds:0.0} s (retry {retries + 1} of {Retries.MaxRetries}).");
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !IsRefusal(ex) && MayHaveArrived(ex))
+            return PostArchiveAsync(
+                DeploymentApi.Resource.Path,
+                () => PostDeploymentAsync(upload, observer, cancellationToken),
+                () => upload.ArchiveFailure,
+                () => upload.SentChecksum,
+                created => ($"Deployment {created.Id}", created.SourceChecksum),
+                async ex =>
                 {
                     observer.Verbose($"POST /deployments got no usable answer ({ex.Message}); looking for the deployment it may have created.");
                     var found = await FindCreatedAsync(upload, started, observer, cancellationToken).ConfigureAwait(false);
@@ -53,8 +39,9 @@ namespace Kernel.PowerShell.Api
                     throw new DeploymentNotCreatedException(
                         $"The deployment was not created: the upload failed ({ex.Message}) and no deployment of this upload exists on {BaseUri}. It is safe to run the command again.",
                         ex);
-                }
-            }
+                },
+                observer,
+                cancellationToken);
         }
 
         private async Task<KernelDeployment> PostDeploymentAsync(DeploymentUpload upload, IOperationObserver observer, CancellationToken cancellationToken)
@@ -71,15 +58,6 @@ namespace Kernel.PowerShell.Api
                 cancellationToken).ConfigureAwait(false);
             return WireFormat.Current.ParseDeployment(body);
         }
-
-        /// <summary>The server refused the request outright (it cannot have created anything): sending again is safe.</summary>
-        internal static bool IsRefusal(Exception ex) =>
-            (ex is KernelConnectionException connection && connection.BeforeSending)
-            || (ex is KernelApiException api && (int)api.StatusCode == 429 && api.ShouldRetry != false);
-
-        /// <summary>The body may have reached the server even though no good answer came back.</summary>
-        private static bool MayHaveArrived(Exception ex) =>
-            ex is KernelConnectionException || ex is TimeoutException || (ex is KernelApiException api && (int)api.StatusCode >= 500);
 
         /// <summary>The deployment made from this upload since <paramref name="started"/>, if the server has one.</summary>
         private async Task<KernelDeployment?> FindCreatedAsync(DeploymentUpload upload, DateTimeOffset started, IOperationObserver observer, CancellationToken cancellationToken)
@@ -122,20 +100,6 @@ namespace Kernel.PowerShell.Api
             }
 
             return found;
-        }
-
-        private static void CompareChecksums(DeploymentUpload upload, KernelDeployment created, IOperationObserver observer)
-        {
-            if (upload.SentChecksum == null)
-            {
-                return;
-            }
-
-            observer.Verbose($"Archive SHA-256 {upload.SentChecksum}.");
-            if (created.SourceChecksum != null && !string.Equals(created.SourceChecksum, upload.SentChecksum, StringComparison.OrdinalIgnoreCase))
-            {
-                observer.Warning($"Deployment {created.Id}: the server's checksum of the archive ({created.SourceChecksum}) differs from what was sent ({upload.SentChecksum}).");
-            }
         }
 
         public async Task<KernelDeployment> GetDeploymentAsync(string id, IOperationObserver observer, CancellationToken cancellationToken) =>

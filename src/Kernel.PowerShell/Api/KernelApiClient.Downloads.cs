@@ -58,16 +58,20 @@ namespace Kernel.PowerShell.Api
         /// A download that belongs to one object (a profile's saved state, an extension's archive), as
         /// <see cref="DownloadAsync"/>; a 404 is a <see cref="KernelObjectNotFoundException"/> naming the object.
         /// </summary>
-        public async Task<FileInfo> DownloadAboutAsync<T>(ApiResource<T> resource, string idOrName, string path, FileDownload target, TimeSpan readyTimeout, IOperationObserver observer, CancellationToken cancellationToken)
-            where T : class
+        public Task<FileInfo> DownloadAboutAsync<T>(ApiResource<T> resource, string idOrName, string path, FileDownload target, TimeSpan readyTimeout, IOperationObserver observer, CancellationToken cancellationToken)
+            where T : class =>
+            DownloadAboutAsync(resource.Noun, idOrName, path, "application/octet-stream", target, readyTimeout, observer, cancellationToken);
+
+        /// <summary>A download that belongs to the <paramref name="noun"/> <paramref name="idOrName"/> (one that is no <see cref="ApiResource{T}"/>, such as a replay).</summary>
+        public async Task<FileInfo> DownloadAboutAsync(string noun, string idOrName, string path, string accept, FileDownload target, TimeSpan readyTimeout, IOperationObserver observer, CancellationToken cancellationToken)
         {
             try
             {
-                return await DownloadAsync(path, "application/octet-stream", target, readyTimeout, $"{resource.Noun} {idOrName}", observer, cancellationToken).ConfigureAwait(false);
+                return await DownloadAsync(path, accept, target, readyTimeout, $"{noun} {idOrName}", observer, cancellationToken).ConfigureAwait(false);
             }
             catch (KernelApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
             {
-                throw new KernelObjectNotFoundException(resource.Noun, idOrName, byName: false, ex);
+                throw new KernelObjectNotFoundException(noun, idOrName, byName: false, ex);
             }
         }
 

@@ -10,6 +10,77 @@ namespace Kernel.PowerShell.Api
     internal sealed partial class KernelApiClient
     {
         /// <summary>
+        /// An archive upload (<paramref name="post"/> is one attempt), sent again only when the server refused it
+        /// outright (<see cref="IsRefusal"/>: it cannot have made anything), so one call never makes two objects. A
+        /// failure of the archive itself (a file that cannot be read) cut the body short on purpose: it is the reason
+        /// given, as it was thrown, and nothing is sent again. Another failure that may have arrived goes to
+        /// <paramref name="mayHaveArrived"/> when there is one. On success the server's checksum of the archive is
+        /// compared with the one sent: a difference is a warning.
+        /// </summary>
+        /// <param name="path">The collection POSTed to (for the messages).</param>
+        /// <param name="archiveFailure">The current attempt's archive failure, if any.</param>
+        /// <param name="sentChecksum">The SHA-256 of the archive as sent, once it went out whole.</param>
+        /// <param name="received">What was made ("Deployment d1") and the server's checksum of its archive.</param>
+        private async Task<T> PostArchiveAsync<T>(
+            string path,
+            Func<Task<T>> post,
+            Func<Exception?> archiveFailure,
+            Func<string?> sentChecksum,
+            Func<T, (string What, string? Checksum)> received,
+            Func<Exception, Task<T>>? mayHaveArrived,
+            IOperationObserver observer,
+            CancellationToken cancellationToken)
+        {
+            for (var retries = 0; ; retries++)
+            {
+                try
+                {
+                    var made = await post().ConfigureAwait(false);
+                    CompareChecksums(sentChecksum(), received(made), observer);
+                    return made;
+                }
+                catch (Exception) when (archiveFailure() is { } failure)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+                    throw;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && retries < Retries.MaxRetries && IsRefusal(ex))
+                {
+                    var delay = Retries.Delay(retries, ex);
+                    observer.Verbose($"POST /{path} was not accepted ({ex.Message}); sending it again in {delay.TotalSeconds:0.0} s (retry {retries + 1} of {Retries.MaxRetries}).");
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (mayHaveArrived != null && !cancellationToken.IsCancellationRequested && !IsRefusal(ex) && MayHaveArrived(ex))
+                {
+                    return await mayHaveArrived(ex).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static void CompareChecksums(string? sent, (string What, string? Checksum) received, IOperationObserver observer)
+        {
+            if (sent == null)
+            {
+                return;
+            }
+
+            observer.Verbose($"Archive SHA-256 {sent}.");
+            if (received.Checksum != null && !string.Equals(received.Checksum, sent, StringComparison.OrdinalIgnoreCase))
+            {
+                observer.Warning($"{received.What}: the server's checksum of the archive ({received.Checksum}) differs from what was sent ({sent}).");
+            }
+        }
+
+        /// <summary>The server refused the request outright (it cannot have created anything): sending again is safe.</summary>
+        internal static bool IsRefusal(Exception ex) =>
+            (ex is KernelConnectionException connection && connection.BeforeSending)
+            || (ex is KernelApiException api && (int)api.StatusCode == 429 && api.ShouldRetry != false);
+
+        /// <summary>The body may have reached the server even though no good answer came back.</summary>
+        private static bool MayHaveArrived(Exception ex) =>
+            ex is KernelConnectionException || ex is TimeoutException || (ex is KernelApiException api && (int)api.StatusCode >= 500);
+
+        /// <summary>
         /// POSTs a multipart body whose archive part is written while it is sent, with upload progress. An idle
         /// timeout replaces the fixed one while the body goes out, so a slow but moving upload is never cut; once
         /// it is out, the answer has the plain request timeout. Sent once: what a failure means (could it have

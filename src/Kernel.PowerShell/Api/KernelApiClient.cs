@@ -31,7 +31,8 @@ namespace Kernel.PowerShell.Api
         private long _serverClockOffsetTicks;
         private readonly SecureString _apiKey;
         private readonly ProjectHeader? _project;
-        private bool _toldTls;
+        private readonly string? _tlsChange;
+        private int _toldTls;
         private int _answered;
 
         /// <summary>
@@ -44,6 +45,7 @@ namespace Kernel.PowerShell.Api
             _apiKey = apiKey;
             _project = project;
             Proxy = proxy ?? ProxySettings.System;
+            _tlsChange = DesktopTls.EnsureTls12();
             _http = new HttpClient(handler ?? ConnectionPools.For(baseUri, Proxy), disposeHandler: handler != null)
             {
                 Timeout = Timeout.InfiniteTimeSpan,
@@ -261,7 +263,12 @@ namespace Kernel.PowerShell.Api
 
         private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken, IOperationObserver observer)
         {
-            DesktopTls.EnsureTls12(observer, ref _toldTls);
+            // TLS 1.2 was added (once per process) before this client was made; each session's first request says so.
+            if (_tlsChange != null && Interlocked.Exchange(ref _toldTls, 1) == 0)
+            {
+                observer.Debug(_tlsChange);
+            }
+
             observer.Debug(HttpLogFormatter.FormatRequest(request));
             var clock = Stopwatch.StartNew();
             HttpResponseMessage response;

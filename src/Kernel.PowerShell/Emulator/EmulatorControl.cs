@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -19,15 +20,23 @@ namespace Kernel.PowerShell.Emulator
     {
         private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-        // Loopback only, so a proxy from the environment must never see these calls.
-        private static readonly HttpClient Http = new HttpClient(new HttpClientHandler { UseProxy = false }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        // One client per connection pool, kept for the process like the pools themselves: the system-proxy setting
+        // gives at most two (direct for a loopback emulator, the system's proxy for one elsewhere).
+        private static readonly ConcurrentDictionary<HttpMessageHandler, HttpClient> Clients = new ConcurrentDictionary<HttpMessageHandler, HttpClient>();
 
         private readonly Uri _controls;
+        private readonly HttpClient _http;
 
         public EmulatorControl(Uri baseUri)
         {
             BaseUri = baseUri;
             _controls = new Uri(baseUri, "_emulator/");
+
+            // The API's own pools: a loopback emulator is reached directly, one named elsewhere
+            // ([KernelEmulator]@{ BaseUri = ... }) through the system's proxy, as an API session would reach it.
+            _http = Clients.GetOrAdd(
+                ConnectionPools.For(baseUri, ProxySettings.System),
+                handler => new HttpClient(handler, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
         }
 
         public Uri BaseUri { get; }
@@ -68,7 +77,7 @@ namespace Kernel.PowerShell.Emulator
             HttpResponseMessage response;
             try
             {
-                response = await Http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {

@@ -58,6 +58,19 @@ public class DesktopConstructionTests
         Assert.Equal(after, DesktopTls.WithTls12(before));
 
     [Fact]
+    public void On_NET_the_protocols_are_left_to_the_operating_system()
+    {
+#pragma warning disable SYSLIB0014 // ServicePointManager: the setting .NET Framework reads, read here to see it untouched
+        var before = ServicePointManager.SecurityProtocol;
+
+        using var client = new KernelApiClient(new Uri("https://127.0.0.1:9/"), Key, null);
+
+        Assert.Null(DesktopTls.EnsureTls12());
+        Assert.Equal(before, ServicePointManager.SecurityProtocol);
+#pragma warning restore SYSLIB0014
+    }
+
+    [Fact]
     public void The_resolve_handler_answers_a_request_with_no_requester_only_for_our_own_assemblies()
     {
         Assert.True(WireFormat.AnswersFor("Kernel.PowerShell.Json", null, "/modules/Kernel/"));

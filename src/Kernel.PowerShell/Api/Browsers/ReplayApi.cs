@@ -39,17 +39,8 @@ namespace Kernel.PowerShell.Api
             SendAboutAsync("replay", replayId, HttpMethod.Post, ReplayPath(browserId, replayId) + "/stop", null, observer, cancellationToken);
 
         /// <summary>The video (MP4) into <paramref name="target"/>; waits while the API says it is still being written (202).</summary>
-        public async Task<FileInfo> DownloadReplayAsync(string browserId, string replayId, FileDownload target, TimeSpan readyTimeout, IOperationObserver observer, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await DownloadAsync(ReplayPath(browserId, replayId), "video/mp4", target, readyTimeout, $"replay {replayId}", observer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KernelApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-                throw new KernelObjectNotFoundException("replay", replayId, byName: false, ex);
-            }
-        }
+        public Task<FileInfo> DownloadReplayAsync(string browserId, string replayId, FileDownload target, TimeSpan readyTimeout, IOperationObserver observer, CancellationToken cancellationToken) =>
+            DownloadAboutAsync("replay", replayId, ReplayPath(browserId, replayId), "video/mp4", target, readyTimeout, observer, cancellationToken);
 
         private static string ReplaysPath(string browserId) => BrowserApi.Resource.ItemPath(browserId) + "/replays";
 

@@ -23,14 +23,16 @@ namespace Kernel.PowerShell.Api
         /// POST /extensions: the archive (streamed as it is packed) and the name, if any. Sent again only when it
         /// cannot have arrived (no connection, or a 429 refusal), so one call never makes two extensions.
         /// </summary>
-        public async Task<KernelExtension> UploadExtensionAsync(IArchiveSource archive, string? name, IOperationObserver observer, CancellationToken cancellationToken)
+        public Task<KernelExtension> UploadExtensionAsync(IArchiveSource archive, string? name, IOperationObserver observer, CancellationToken cancellationToken)
         {
-            for (var retries = 0; ; retries++)
-            {
-                string? sentChecksum = null;
-                Exception? archiveFailure = null;
-                try
+            string? sentChecksum = null;
+            Exception? archiveFailure = null;
+            return PostArchiveAsync(
+                ExtensionApi.Resource.Path,
+                async () =>
                 {
+                    sentChecksum = null;
+                    archiveFailure = null;
                     var body = await UploadAsync(
                         ExtensionApi.Resource.Path,
                         archive,
@@ -50,28 +52,14 @@ namespace Kernel.PowerShell.Api
                         $"Uploading {(archive.Length is { } length ? Bytes.Format(length) : "the extension as it is packed")} to {BaseUri}extensions (fields: file{(name == null ? string.Empty : ", name")}).",
                         observer,
                         cancellationToken).ConfigureAwait(false);
-                    var extension = WireFormat.Current.ParseResource<KernelExtension>(body);
-                    observer.Verbose($"Archive SHA-256 {sentChecksum}.");
-                    if (extension.Checksum != null && sentChecksum != null && !string.Equals(extension.Checksum, sentChecksum, StringComparison.OrdinalIgnoreCase))
-                    {
-                        observer.Warning($"Extension {extension.Id}: the server's checksum of the archive ({extension.Checksum}) differs from what was sent ({sentChecksum}).");
-                    }
-
-                    return extension;
-                }
-                catch (Exception) when (archiveFailure != null)
-                {
-                    // The archive itself failed (a file that cannot be read): the reason is its own, and sending again cannot help.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(archiveFailure).Throw();
-                    throw;
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && retries < Retries.MaxRetries && IsRefusal(ex))
-                {
-                    var delay = Retries.Delay(retries, ex);
-                    observer.Verbose($"POST /extensions was not accepted ({ex.Message}); sending it again in {delay.TotalSeconds:0.0} s (retry {retries + 1} of {Retries.MaxRetries}).");
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-            }
+                    return WireFormat.Current.ParseResource<KernelExtension>(body);
+                },
+                () => archiveFailure,
+                () => sentChecksum,
+                extension => ($"Extension {extension.Id}", extension.Checksum),
+                mayHaveArrived: null,
+                observer,
+                cancellationToken);
         }
 
         /// <summary>The extension's ZIP, exactly as it was uploaded.</summary>

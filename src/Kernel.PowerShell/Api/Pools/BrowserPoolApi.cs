@@ -20,6 +20,22 @@ namespace Kernel.PowerShell.Api
         /// proxy between here and Kernel sees a request idle for long.
         /// </summary>
         public static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(60);
+
+        /// <summary>
+        /// The pause before asking again after a 204 that came much sooner than the wait asked for (a server or a
+        /// proxy that does not hold the request): 0.5 s, doubling while such answers go on, at most <see cref="LongestBackOff"/>.
+        /// </summary>
+        public static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(0.5);
+
+        public static readonly TimeSpan LongestBackOff = TimeSpan.FromSeconds(5);
+
+        /// <summary>The pause after the <paramref name="quickAnswers"/>th 204 in a row that came too soon, never past the deadline.</summary>
+        internal static TimeSpan BackOff(int quickAnswers, TimeSpan left)
+        {
+            var doubled = FirstBackOff.Ticks * Math.Pow(2, Math.Min(quickAnswers - 1, 16));
+            var pause = TimeSpan.FromTicks((long)Math.Min(doubled, LongestBackOff.Ticks));
+            return left < pause ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : pause;
+        }
     }
 
     internal sealed partial class KernelApiClient
@@ -37,6 +53,7 @@ namespace Kernel.PowerShell.Api
             var started = DateTimeOffset.UtcNow;
             var deadline = started + wait;
             var path = BrowserPoolApi.Resource.ItemPath(pool) + "/acquire";
+            var quickAnswers = 0;
             while (true)
             {
                 var left = deadline - DateTimeOffset.UtcNow;
@@ -49,6 +66,7 @@ namespace Kernel.PowerShell.Api
                     $"For a free browser of pool {pool} ({Math.Max(0, (int)Math.Ceiling(left.TotalSeconds))} s left)"));
                 var fields = lease.Concat(new[] { BrowserSettings.Field("acquire_timeout_seconds", seconds) }).ToList();
                 (string Body, HttpStatusCode Status) answer;
+                var asked = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
                     answer = await SendForStatusAsync(HttpMethod.Post, path, fields, observer, cancellationToken, TimeSpan.FromSeconds(seconds) + RequestTimeout).ConfigureAwait(false);
@@ -68,6 +86,17 @@ namespace Kernel.PowerShell.Api
                     return null;
                 }
 
+                // A 204 long before the wait asked for (a server or proxy that does not hold the request): asking
+                // again at once would hammer the API until the deadline, so pause first, a little longer each time.
+                if (asked.Elapsed.Ticks < TimeSpan.FromSeconds(seconds).Ticks / 2)
+                {
+                    var pause = BrowserPoolApi.BackOff(++quickAnswers, deadline - DateTimeOffset.UtcNow);
+                    observer.Verbose($"No browser of pool {pool} is free, and the API answered after {asked.Elapsed.TotalSeconds:0.0} s instead of waiting up to {seconds} s; asking again in {pause.TotalSeconds:0.0} s ({Math.Ceiling((deadline - DateTimeOffset.UtcNow).TotalSeconds)} s left).");
+                    await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                quickAnswers = 0;
                 observer.Verbose($"No browser of pool {pool} came free within {seconds} s; asking again ({Math.Ceiling((deadline - DateTimeOffset.UtcNow).TotalSeconds)} s left).");
             }
         }
