@@ -92,6 +92,20 @@ namespace Kernel.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>The error for a setting given together with the switch that clears it (-Proxy and -NoProxy); null when it is not.</summary>
+        internal static ErrorRecord? Both(object? value, SwitchParameter none, string parameter) =>
+            value != null && none
+                ? ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, value, $"Give -{parameter} or -No{parameter}, not both.")
+                : null;
+
+        /// <summary>
+        /// The id to PATCH for a profile or proxy setting: empty to clear it (<paramref name="clear"/>), null to leave
+        /// it as it is (nothing given), else the id of the one given by name, id or object.
+        /// </summary>
+        internal static async Task<string?> SettingIdAsync<TSetting>(KernelApiClient client, ApiResource<TSetting> resource, KernelResourceReference? given, bool clear, IOperationObserver observer, CancellationToken cancellationToken)
+            where TSetting : class =>
+            clear ? string.Empty : given == null ? null : resource.IdOf(await client.ResolveAsync(resource, given, observer, cancellationToken).ConfigureAwait(false));
+
         /// <summary>The error for a browser inactivity timeout Kernel does not take (10 s to 72 h); null when it does.</summary>
         internal static ErrorRecord? TimeoutProblem(TimeSpan? timeout) =>
             timeout is { } value && (value < TimeSpan.FromSeconds(10) || value > TimeSpan.FromHours(72))
@@ -117,9 +131,9 @@ namespace Kernel.PowerShell.Cmdlets
             Headless = Headless.IsPresent ? true : (bool?)null,
             Stealth = Stealth.IsPresent ? true : (bool?)null,
             TimeoutSeconds = Timeout is { } timeout ? (int)Math.Ceiling(timeout.TotalSeconds) : (int?)null,
-            ProfileId = Profile == null ? null : ProfileApi.Resource.IdOf(await client.ResolveAsync(ProfileApi.Resource, Profile, observer, cancellationToken).ConfigureAwait(false)),
+            ProfileId = await SettingIdAsync(client, ProfileApi.Resource, Profile, clear: false, observer, cancellationToken).ConfigureAwait(false),
             SaveProfileChanges = SavesProfileChanges,
-            ProxyId = Proxy == null ? null : ProxyApi.Resource.IdOf(await client.ResolveAsync(ProxyApi.Resource, Proxy, observer, cancellationToken).ConfigureAwait(false)),
+            ProxyId = await SettingIdAsync(client, ProxyApi.Resource, Proxy, clear: false, observer, cancellationToken).ConfigureAwait(false),
             Viewport = Viewport,
             KioskMode = Kiosk.IsPresent ? true : (bool?)null,
             StartUrl = StartUrl?.AbsoluteUri,

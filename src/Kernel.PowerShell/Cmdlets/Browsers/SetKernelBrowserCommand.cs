@@ -70,9 +70,9 @@ namespace Kernel.PowerShell.Cmdlets
                 ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, null, "Nothing to change: give -NewName, -Tag, -Profile, -Proxy, -NoProxy, -DisableDefaultProxy or -Viewport."));
             }
 
-            if (Proxy != null && NoProxy)
+            if (BrowserSettingsCmdlet.Both(Proxy, NoProxy, nameof(Proxy)) is { } both)
             {
-                ThrowTerminatingError(ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, Proxy, "Give -Proxy or -NoProxy, not both."));
+                ThrowTerminatingError(both);
             }
 
             if (SaveProfileChanges && Profile == null)
@@ -85,15 +85,15 @@ namespace Kernel.PowerShell.Cmdlets
 
         internal override async Task<IEnumerable<KeyValuePair<string, object?>>> FieldsAsync(KernelApiClient client, IOperationObserver observer, CancellationToken cancellationToken)
         {
-            var profileId = Profile == null ? null : ProfileApi.Resource.IdOf(await client.ResolveAsync(ProfileApi.Resource, Profile, observer, cancellationToken).ConfigureAwait(false));
-            var proxyId = NoProxy ? string.Empty : Proxy == null ? null : ProxyApi.Resource.IdOf(await client.ResolveAsync(ProxyApi.Resource, Proxy, observer, cancellationToken).ConfigureAwait(false));
+            var profileId = await BrowserSettingsCmdlet.SettingIdAsync(client, ProfileApi.Resource, Profile, clear: false, observer, cancellationToken).ConfigureAwait(false);
+            var proxyId = await BrowserSettingsCmdlet.SettingIdAsync(client, ProxyApi.Resource, Proxy, NoProxy, observer, cancellationToken).ConfigureAwait(false);
             return new[]
             {
                 BrowserSettings.Field("name", NewName),
                 BrowserSettings.Field("tags", BrowserSettingsCmdlet.Tags(Tag)),
                 BrowserSettings.Field("profile", profileId == null ? null : BrowserSettings.ProfileField(profileId, SaveProfileChanges)),
                 BrowserSettings.Field("proxy_id", proxyId),
-                BrowserSettings.Field("disable_default_proxy", MyInvocation.BoundParameters.ContainsKey(nameof(DisableDefaultProxy)) ? DisableDefaultProxy.IsPresent : (bool?)null),
+                BrowserSettings.Field("disable_default_proxy", Given(nameof(DisableDefaultProxy), DisableDefaultProxy)),
                 BrowserSettings.Field("viewport", Viewport == null ? null : ViewportWithForce(Viewport)),
             };
         }

@@ -158,7 +158,7 @@ namespace Kernel.PowerShell.Cmdlets
         {
             var problem = !Changes().Any()
                 ? ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, null, "Nothing to change: give -NewName, -Size, -FillRate, -Timeout, -Headless, -Stealth, -Kiosk, -Profile, -NoProfile, -Proxy, -NoProxy, -Extension, -NoExtension, -Viewport, -StartUrl or -DiscardIdle.")
-                : Both(Profile, NoProfile, "Profile") ?? Both(Proxy, NoProxy, "Proxy") ?? Both(Extension, NoExtension, "Extension")
+                : BrowserSettingsCmdlet.Both(Profile, NoProfile, "Profile") ?? BrowserSettingsCmdlet.Both(Proxy, NoProxy, "Proxy") ?? BrowserSettingsCmdlet.Both(Extension, NoExtension, "Extension")
                     ?? BrowserSettingsCmdlet.TimeoutProblem(Timeout) ?? BrowserSettingsCmdlet.StartUrlProblem(StartUrl);
             if (problem != null)
             {
@@ -170,8 +170,8 @@ namespace Kernel.PowerShell.Cmdlets
 
         internal override async Task<IEnumerable<KeyValuePair<string, object?>>> FieldsAsync(KernelApiClient client, IOperationObserver observer, CancellationToken cancellationToken)
         {
-            var profileId = NoProfile ? string.Empty : Profile == null ? null : ProfileApi.Resource.IdOf(await client.ResolveAsync(ProfileApi.Resource, Profile, observer, cancellationToken).ConfigureAwait(false));
-            var proxyId = NoProxy ? string.Empty : Proxy == null ? null : ProxyApi.Resource.IdOf(await client.ResolveAsync(ProxyApi.Resource, Proxy, observer, cancellationToken).ConfigureAwait(false));
+            var profileId = await BrowserSettingsCmdlet.SettingIdAsync(client, ProfileApi.Resource, Profile, NoProfile, observer, cancellationToken).ConfigureAwait(false);
+            var proxyId = await BrowserSettingsCmdlet.SettingIdAsync(client, ProxyApi.Resource, Proxy, NoProxy, observer, cancellationToken).ConfigureAwait(false);
             var extensionIds = NoExtension ? Array.Empty<string>() : Extension == null ? null : await BrowserSettingsCmdlet.ExtensionIdsAsync(client, Extension, observer, cancellationToken).ConfigureAwait(false);
             return new[]
             {
@@ -190,15 +190,6 @@ namespace Kernel.PowerShell.Cmdlets
                 BrowserSettings.Field("discard_all_idle", DiscardIdle.IsPresent ? true : (bool?)null),
             };
         }
-
-        /// <summary>A switch's value when it was given (-Headless or -Headless:$false), null when not: only what is given changes.</summary>
-        private bool? Given(string parameter, SwitchParameter value) =>
-            MyInvocation.BoundParameters.ContainsKey(parameter) ? value.IsPresent : (bool?)null;
-
-        private static ErrorRecord? Both(object? value, SwitchParameter none, string parameter) =>
-            value != null && none
-                ? ErrorCatalog.Create(ErrorCatalog.InvalidBrowserSettings, ErrorCategory.InvalidArgument, value, $"Give -{parameter} or -No{parameter}, not both.")
-                : null;
 
         private IEnumerable<string> Changes() => new[]
         {

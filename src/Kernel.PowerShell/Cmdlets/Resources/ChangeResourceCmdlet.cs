@@ -25,6 +25,10 @@ namespace Kernel.PowerShell.Cmdlets
         /// <summary>The PATCH body's fields (objects named by name or id are looked up here).</summary>
         internal abstract Task<IEnumerable<KeyValuePair<string, object?>>> FieldsAsync(KernelApiClient client, IOperationObserver observer, CancellationToken cancellationToken);
 
+        /// <summary>A switch's value when it was given (-Headless or -Headless:$false), null when not: only what is given changes.</summary>
+        internal bool? Given(string parameter, SwitchParameter value) =>
+            MyInvocation.BoundParameters.ContainsKey(parameter) ? value.IsPresent : (bool?)null;
+
         protected override void ProcessRecord()
         {
             var session = ResolveSession();
