@@ -198,9 +198,31 @@ public sealed class BrowserSessions(World world, TimeProvider clock)
             }
 
             browser.DisableDefaultProxy = disableDefaultProxy ?? browser.DisableDefaultProxy;
-            browser.Viewport = viewport ?? browser.Viewport;
+            if (viewport is not null)
+            {
+                browser.Viewport = viewport;
+                RestartRecording(browser);
+            }
+
             return null;
         }
+    }
+
+    /// <summary>
+    /// A forced resize of a recording browser: the recording stops and a new one starts at the new size, a separate
+    /// replay with what is left of the first one's maximum duration (the SDK's viewport.force).
+    /// </summary>
+    private void RestartRecording(BrowserRecord browser)
+    {
+        var now = Now;
+        if (browser.Replays.FirstOrDefault(r => r.FinishedAt(now) is null) is not { } recording)
+        {
+            return;
+        }
+
+        recording.Stop(now);
+        var left = recording.MaxDurationSeconds is { } max ? Math.Max(1, max - (int)(now - recording.StartedAt).TotalSeconds) : (int?)null;
+        browser.Replays.Add(new ReplayRecord(Guid.NewGuid().ToString(), now, left));
     }
 
     /// <summary>Ends a session: its recordings stop, and its profile is written if it asked to save changes.</summary>
