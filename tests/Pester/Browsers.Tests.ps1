@@ -163,6 +163,36 @@ Describe 'Browsers, profiles, proxies, replays, extensions and pools' {
         }
     }
 
+    Context 'Listing' {
+        It 'asks the API for the proxies -Query finds, by name, host or id, and pages them with -First and -Skip' {
+            $eu = 'eu-1', 'eu-2', 'eu-3' | ForEach-Object { New-KernelProxy datacenter $_ }
+            New-KernelProxy custom corp -HostName eu-gateway.example.com -Port 3128 | Out-Null
+            New-KernelProxy isp us | Out-Null
+
+            $found = Get-KernelProxy -Query eu
+            $byId = Get-KernelProxy -Query $eu[1].Id
+            $paged = Get-KernelProxy -Query eu -Skip 1 -First 2
+
+            $found.Name | Sort-Object | Should -Be @('corp', 'eu-1', 'eu-2', 'eu-3')
+            $byId.Name | Should -Be 'eu-2'
+            $paged.Id | Should -Be @($found[1].Id, $found[2].Id)
+            $project = (Get-KernelSession).ProjectId
+            $lists = @(Get-KernelEmulatorJournal -Emulator $emulator.Emulator -Method GET -Path /proxies | Where-Object { $_.Headers['X-Kernel-Project-Id'] -eq $project })
+            $lists.Count | Should -Be 3
+            $lists | ForEach-Object { $_.Query | Should -Match 'query=' }
+        }
+
+        It 'writes an unknown total count before the profiles with -IncludeTotalCount' {
+            'one', 'two' | New-KernelProfile | Out-Null
+
+            $listed = @(Get-KernelProfile -IncludeTotalCount)
+
+            $listed.Count | Should -Be 3
+            $listed[0].ToString() | Should -Be 'Unknown total count'
+            $listed[1..2].Name | Sort-Object | Should -Be @('one', 'two')
+        }
+    }
+
     Context 'Extensions' {
         It 'publishes a folder, lists it, loads it into a browser and gives the same bytes back' {
             $extension = Publish-KernelExtension $hello -Name hello

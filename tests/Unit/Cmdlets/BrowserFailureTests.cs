@@ -94,15 +94,16 @@ public sealed class BrowserFailureTests : IClassFixture<EmulatorFixture>, IDispo
     }
 
     [Fact]
-    public async Task A_scripted_not_ready_profile_is_waited_for_then_saved()
+    public void A_scripted_not_ready_profile_is_waited_for_then_saved_and_other_profiles_are_not_held_up()
     {
-        _shell.Run("New-KernelProfile warming").ThrowOnError();
-        using (await _admin.PostAsJsonAsync("scripts/profile-downloads", new { profile = "warming", not_ready = 2 }))
-        {
-        }
+        _shell.Run("New-KernelProfile warming | Out-Null; New-KernelProfile ready | New-KernelBrowser -SaveProfileChanges | Remove-KernelBrowser -Force").ThrowOnError();
+        _shell.Run("param($emu) Set-KernelEmulatorOutcome -Emulator $emu -ProfileNotReady -ProfileName warming -Times 2", ("emu", _emulator.Emulator)).ThrowOnError();
 
+        var other = _shell.Run("param($to) Save-KernelProfile ready $to -PassThru -Verbose", ("to", _folder.Path)).ThrowOnError();
         var result = _shell.Run("param($to) Save-KernelProfile warming $to -PassThru -Verbose", ("to", _folder.Path)).ThrowOnError();
 
+        Assert.Equal(Path.Combine(_folder.Path, "ready.tar.zst"), other.Single<FileInfo>().FullName);
+        Assert.DoesNotContain(other.Verbose, v => v.Contains("not ready yet (202)", StringComparison.Ordinal));
         Assert.Equal(Path.Combine(_folder.Path, "warming.tar.zst"), result.Single<FileInfo>().FullName);
         Assert.Equal(2, result.Verbose.Count(v => v.Contains("not ready yet (202)", StringComparison.Ordinal)));
     }

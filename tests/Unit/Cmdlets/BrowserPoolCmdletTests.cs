@@ -310,6 +310,85 @@ public sealed class BrowserPoolCmdletTests : IClassFixture<EmulatorFixture>, IDi
     }
 
     [Fact]
+    public void Set_KernelBrowserPool_changes_the_settings_its_browsers_are_made_with_and_NoProfile_and_NoProxy_clear_them()
+    {
+        var made = Run("param($path) Publish-KernelExtension $path -Name ext-a; Publish-KernelExtension $path -Name ext-b; New-KernelProfile shop; New-KernelProxy datacenter dc", ("path", RepositoryPaths.Example("hello-extension"))).ThrowOnError().Output.Select(o => o.BaseObject).ToList();
+        var (extB, profile, proxy) = ((KernelExtension)made[1], (KernelProfile)made[2], (KernelProxy)made[3]);
+        Run("New-KernelBrowserPool refit -Size 1 -FillRate 0 -Extension ext-a | Out-Null").ThrowOnError();
+
+        var changed = Run("Set-KernelBrowserPool -Name refit -Timeout 90s -Kiosk -Profile shop -Proxy dc -Extension ext-b -Viewport 1280x800@60 -StartUrl https://example.com/start -PassThru").ThrowOnError().Single<KernelBrowserPool>();
+        var stored = Pool("refit");
+        var cleared = Run("Set-KernelBrowserPool -Name refit -NoProfile -NoProxy -Kiosk:$false -PassThru").ThrowOnError().Single<KernelBrowserPool>();
+
+        foreach (var pool in new[] { changed, stored })
+        {
+            Assert.Equal(90, pool.TimeoutSeconds);
+            Assert.True(pool.KioskMode);
+            Assert.Equal(profile.Id, pool.ProfileId);
+            Assert.Equal(proxy.Id, pool.ProxyId);
+            Assert.Equal([extB.Id], pool.ExtensionIds);
+            Assert.Equal("1280x800@60", pool.Viewport?.ToString());
+            Assert.Equal("https://example.com/start", pool.StartUrl);
+        }
+
+        Assert.Null(cleared.ProfileId);
+        Assert.Null(cleared.ProxyId);
+        Assert.False(cleared.KioskMode);
+        Assert.Equal((90, "https://example.com/start"), (cleared.TimeoutSeconds, cleared.StartUrl));
+        Assert.Equal([extB.Id], cleared.ExtensionIds);
+    }
+
+    [Fact]
+    public void Idle_browsers_keep_their_settings_until_DiscardIdle_replaces_them_with_browsers_made_with_the_new_ones()
+    {
+        FullPool("discard", 1);
+
+        Run("Set-KernelBrowserPool -Name discard -Kiosk").ThrowOnError();
+        var old = Run("Lock-KernelBrowser discard").ThrowOnError().Single<KernelBrowser>();
+        Run($"Unlock-KernelBrowser {old.Id} -Reuse").ThrowOnError();
+        Run("Set-KernelBrowserPool -Name discard -StartUrl https://example.com/new -DiscardIdle").ThrowOnError();
+        WaitFor("discard", pool => pool.AvailableCount == 1);
+        var fresh = Run("Lock-KernelBrowser discard").ThrowOnError().Single<KernelBrowser>();
+
+        Assert.False(old.KioskMode);
+        Assert.Null(old.StartUrl);
+        Assert.NotEqual(old.Id, fresh.Id);
+        Assert.True(fresh.KioskMode);
+        Assert.Equal("https://example.com/new", fresh.StartUrl);
+    }
+
+    [Fact]
+    public void New_KernelBrowserPool_Kiosk_and_StartUrl_make_kiosk_browsers_that_open_the_start_page()
+    {
+        var created = Run("New-KernelBrowserPool kiosk -Size 1 -FillRate 100 -Kiosk -StartUrl https://example.com/home").ThrowOnError().Single<KernelBrowserPool>();
+        WaitFor("kiosk", pool => pool.AvailableCount == 1);
+
+        var browser = Run("Lock-KernelBrowser kiosk").ThrowOnError().Single<KernelBrowser>();
+
+        Assert.True(created.KioskMode);
+        Assert.Equal("https://example.com/home", created.StartUrl);
+        Assert.True(browser.KioskMode);
+        Assert.Equal("https://example.com/home", browser.StartUrl);
+    }
+
+    [Fact]
+    public void Lock_KernelBrowser_StartUrl_opens_that_page_instead_of_the_pools_start_page()
+    {
+        Run("New-KernelBrowserPool home -Size 2 -FillRate 100 -StartUrl https://example.com/home | Out-Null").ThrowOnError();
+        WaitFor("home", pool => pool.AvailableCount == 2);
+
+        var elsewhere = Run("Lock-KernelBrowser home -StartUrl https://example.com/elsewhere").ThrowOnError().Single<KernelBrowser>();
+        var plain = Run("Lock-KernelBrowser home").ThrowOnError().Single<KernelBrowser>();
+        var refused = Run("Lock-KernelBrowser home -StartUrl ftp://example.com/file");
+
+        Assert.Equal("https://example.com/elsewhere", elsewhere.StartUrl);
+        Assert.Equal("https://example.com/elsewhere", Run($"(Get-KernelBrowser -Id {elsewhere.Id}).StartUrl").ThrowOnError().Output.Single().ToString());
+        Assert.Equal("https://example.com/home", plain.StartUrl);
+        Assert.StartsWith("InvalidBrowserSettings,", Assert.Single(refused.Errors).FullyQualifiedErrorId);
+        Assert.Equal(2, Journal("POST", "/acquire").Count);
+    }
+
+    [Fact]
     public void Tab_completes_pool_and_extension_names_by_parameter_and_by_noun()
     {
         Run("param($path) Publish-KernelExtension $path -Name tab-extension | Out-Null; New-KernelBrowserPool tab-pool -Size 1 | Out-Null", ("path", RepositoryPaths.Example("hello-extension"))).ThrowOnError();

@@ -119,6 +119,23 @@ public sealed class EmulatorControlCmdletTests : IClassFixture<EmulatorFixture>,
     }
 
     [Fact]
+    public void A_scripted_invocation_outcome_with_ActionName_ends_only_that_actions_invocations()
+    {
+        _shell.Run("param($path) New-KernelDeployment -Path $path -EntrypointRelPath main.py -Wait | Out-Null", ("path", RepositoryPaths.Example("page-title"))).ThrowOnError();
+        Run("$emu | Set-KernelEmulatorOutcome -InvocationStatus failed -AppName page-title -ActionName get-page-title -Output @{ error = 'scripted failure' }").ThrowOnError();
+
+        var other = _shell.Run("Invoke-KernelAction page-title health").ThrowOnError().Single<KernelInvocation>();
+        var named = _shell.Run("Invoke-KernelAction page-title get-page-title -Payload @{ url = 'https://example.com' }");
+
+        Assert.Equal("succeeded", other.Status);
+        Assert.DoesNotContain("scripted failure", other.OutputJson ?? string.Empty);
+        var failed = _shell.Run("Get-KernelInvocation -AppName page-title -ActionName get-page-title").ThrowOnError().Single<KernelInvocation>();
+        Assert.Equal("failed", failed.Status);
+        Assert.Contains("scripted failure", failed.OutputJson);
+        Assert.Contains("scripted failure", named.AllText);
+    }
+
+    [Fact]
     public void A_scripted_invocation_output_that_is_not_JSON_is_refused_before_anything_is_sent()
     {
         var result = Run("$emu | Set-KernelEmulatorOutcome -InvocationStatus failed -Output 'not json'");
@@ -137,6 +154,30 @@ public sealed class EmulatorControlCmdletTests : IClassFixture<EmulatorFixture>,
 
         Assert.Equal(250, Settings().GetProperty("step_delay_ms").GetInt32());
         Assert.Equal(before, Settings().GetProperty("heartbeat_ms").GetInt32());
+    }
+
+    [Fact]
+    public void Set_KernelEmulator_HeartbeatInterval_changes_only_the_heartbeat_and_a_non_positive_one_is_refused()
+    {
+        var before = Settings();
+        try
+        {
+            Run("$emu | Set-KernelEmulator -HeartbeatInterval 0.5").ThrowOnError();
+            var half = Settings();
+            Run("$emu | Set-KernelEmulator -HeartbeatInterval 00:00:02").ThrowOnError();
+            var two = Settings();
+            var refused = Run("$emu | Set-KernelEmulator -HeartbeatInterval 0");
+
+            Assert.Equal(500, half.GetProperty("heartbeat_ms").GetInt32());
+            Assert.Equal(before.GetProperty("step_delay_ms").GetInt32(), half.GetProperty("step_delay_ms").GetInt32());
+            Assert.Equal(2000, two.GetProperty("heartbeat_ms").GetInt32());
+            Assert.Single(refused.Errors);
+            Assert.Equal(2000, Settings().GetProperty("heartbeat_ms").GetInt32());
+        }
+        finally
+        {
+            Run($"$emu | Set-KernelEmulator -HeartbeatInterval {before.GetProperty("heartbeat_ms").GetInt32() / 1000.0}").ThrowOnError();
+        }
     }
 
     [Fact]

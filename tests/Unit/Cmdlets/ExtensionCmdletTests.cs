@@ -101,6 +101,34 @@ public sealed class ExtensionCmdletTests : IClassFixture<EmulatorFixture>, IDisp
     }
 
     [Fact]
+    public void Exclude_leaves_out_names_at_any_depth_and_paths_from_the_folder_case_insensitively()
+    {
+        using var ext = new TempFolder().With("manifest.json", Manifest).With("content.js").With("content.js.map").With("lib/deep.js.MAP")
+            .With("Docs/readme.md").With("src/a.ts").With("src/lib/b.ts").With("assets/x/y.psd").With("assets/x/keep.png");
+
+        Run("param($path) Publish-KernelExtension $path -Name trimmed -Exclude '*.map', 'docs', 'src/*.ts', 'assets/**/*.psd'", ("path", ext.Path)).ThrowOnError();
+        using var zip = ZipFile.OpenRead(Run("param($to) Save-KernelExtension trimmed $to -PassThru", ("to", _folder.Path)).ThrowOnError().Single<FileInfo>().FullName);
+
+        Assert.Equal(["assets/x/keep.png", "content.js", "manifest.json", "src/lib/b.ts"], zip.Entries.Where(e => !e.FullName.EndsWith('/')).Select(e => e.FullName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Exclude_with_a_ready_zip_is_ignored_with_a_warning_and_the_zip_goes_as_it_is()
+    {
+        var path = Path.Combine(_folder.Path, "ready.zip");
+        File.WriteAllBytes(path, Emulator.EmulatorClient.Zip(("manifest.json", Manifest), ("a.js.map", "1")));
+
+        var published = Run("param($path) Publish-KernelExtension $path -Name ready -Exclude '*.map'", ("path", path)).ThrowOnError();
+        var saved = Run("param($to) Save-KernelExtension ready $to -PassThru", ("to", Path.Combine(_folder.Path, "back.zip"))).ThrowOnError().Single<FileInfo>();
+
+        var warning = Assert.Single(published.Warnings);
+        Assert.Contains("-Exclude", warning);
+        Assert.Contains("as it is", warning);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(saved.FullName));
+        Assert.Equal(1, Posts("/extensions"));
+    }
+
+    [Fact]
     public void WhatIf_publishes_nothing_and_lists_every_file_on_Verbose()
     {
         var result = Run("param($path) Publish-KernelExtension $path -Name never -WhatIf -Verbose", ("path", RepositoryPaths.Example("hello-extension"))).ThrowOnError();
