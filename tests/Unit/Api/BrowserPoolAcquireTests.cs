@@ -59,6 +59,7 @@ public class BrowserPoolAcquireTests
     [InlineData(5, 60, 5)]
     [InlineData(50, 60, 5)]
     [InlineData(3, 0.3, 0.3)]
+    [InlineData(1, 0.0009, 0.001)] // Task.Delay would make 0.9 ms no pause at all, and the wait a tight loop
     [InlineData(1, -1, 0)]
     public void The_pause_doubles_up_to_5_s_and_never_passes_the_deadline(int quickAnswers, double secondsLeft, double pause) =>
         Assert.Equal(TimeSpan.FromSeconds(pause), BrowserPoolApi.BackOff(quickAnswers, TimeSpan.FromSeconds(secondsLeft)));

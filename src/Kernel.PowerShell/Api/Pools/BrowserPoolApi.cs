@@ -29,13 +29,20 @@ namespace Kernel.PowerShell.Api
 
         public static readonly TimeSpan LongestBackOff = TimeSpan.FromSeconds(5);
 
-        /// <summary>The pause after the <paramref name="quickAnswers"/>th 204 in a row that came too soon, never past the deadline.</summary>
+        /// <summary>
+        /// The pause after the <paramref name="quickAnswers"/>th 204 in a row that came too soon, never past the
+        /// deadline, in whole milliseconds: Task.Delay drops a fraction, and a pause of 0.9 ms would be none at all.
+        /// </summary>
         internal static TimeSpan BackOff(int quickAnswers, TimeSpan left)
         {
             var doubled = FirstBackOff.Ticks * Math.Pow(2, Math.Min(quickAnswers - 1, 16));
             var pause = TimeSpan.FromTicks((long)Math.Min(doubled, LongestBackOff.Ticks));
-            return left < pause ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : pause;
+            var capped = left < pause ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : pause;
+            return TimeSpan.FromMilliseconds(Math.Ceiling(capped.TotalMilliseconds));
         }
+
+        /// <summary>What is left of a wait below which it counts as over (the pause's resolution).</summary>
+        internal static readonly TimeSpan Over = TimeSpan.FromMilliseconds(1);
     }
 
     internal sealed partial class KernelApiClient
@@ -81,7 +88,7 @@ namespace Kernel.PowerShell.Api
                     return WireFormat.Current.ParseResource<KernelBrowser>(answer.Body);
                 }
 
-                if (DateTimeOffset.UtcNow >= deadline)
+                if (deadline - DateTimeOffset.UtcNow < BrowserPoolApi.Over)
                 {
                     return null;
                 }
